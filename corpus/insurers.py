@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from .errors import PackError
+from .validation import describe_error, field_path
 from .yamlio import load_yaml_file
 
 DEFAULT_PATH = Path(__file__).with_name("insurers.yaml")
@@ -105,39 +106,6 @@ class _RegistryModel(BaseModel):
     non_insurer_markers: list[_MarkerGroupModel] = Field(min_length=1)
 
 
-_MESSAGES = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "不认识的字段",
-    "string_type": "应为文字（字符串）",
-    "list_type": "应为列表",
-    "dict_type": "应为键值映射",
-    "model_type": "应为键值映射",
-    "too_short": "不能为空",
-    "string_too_short": "不能为空",
-    "literal_error": "取值不在允许范围内",
-}
-
-
-def _loc_path(loc: tuple[Any, ...]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or "（顶层）"
-
-
-def _describe(err: dict[str, Any]) -> str:
-    kind = err["type"]
-    if kind == "string_pattern_mismatch":
-        text = f"格式不对（应匹配 {err['ctx']['pattern']}）"
-    elif kind == "literal_error":
-        text = f"取值应为 {err['ctx']['expected']} 之一"
-    else:
-        text = _MESSAGES.get(kind, err["msg"])
-    if kind != "missing":
-        text += f"（现为 {err['input']!r}）"
-    return f"{_loc_path(err['loc'])}：{text}"
-
-
 def _fail(path: Path, problems: list[str]) -> PackError:
     shown = "；".join(problems[:5]) + ("；……" if len(problems) > 5 else "")
     return PackError(f"{path}：保险机构名录有误：{shown}")
@@ -149,7 +117,7 @@ def _parse(raw: Any, path: Path) -> _RegistryModel:
     try:
         return _RegistryModel.model_validate(raw)
     except ValidationError as exc:
-        raise _fail(path, [_describe(e) for e in exc.errors()]) from None
+        raise _fail(path, [f"{field_path(e['loc'])}：{describe_error(e)}" for e in exc.errors()]) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,7 +198,8 @@ class InsurerRegistry:
     # -- identify
 
     def identify(self, name: str) -> Identification:
-        key = normalize(name)
+        """Insurer, branch, non-insurer kind or unknown, with a reason for users."""
+        key, name = normalize(name), name.strip()
         if not key:
             return Identification("unknown", None, None, "名称为空")
         refused = self._refuse(key, name)
@@ -249,18 +218,19 @@ class InsurerRegistry:
         return Identification(group.kind, None, None, f"“{shown}”是{group.label}，不是保险公司")
 
     def _status(self, insurer: Insurer) -> str:
+        """Whether the insurer is in the newest list, plus its note, as a clause."""
         if self.list_date in insurer.lists:
-            text = f"见于{self.list_label}"
+            text = f"在{self.list_label}中"
         else:
             text = f"不在{self.list_label}中，请核实其现状"
-        return text + (f"；{insurer.note}" if insurer.note else "")
+        return text + (f"；备注：{insurer.note}" if insurer.note else "")
 
     def _as_insurer(self, key: str, shown: str) -> Identification:
         insurer = self._names[key]
         if key == normalize(insurer.name):
-            reason = f"{insurer.name}是持牌保险公司，{self._status(insurer)}"
+            reason = f"{insurer.name}{self._status(insurer)}"
         else:
-            reason = f"“{shown}”是{insurer.name}的常用简称，{self._status(insurer)}"
+            reason = f"“{shown}”是{insurer.name}的常用简称，该公司{self._status(insurer)}"
         return Identification("insurer", insurer, None, reason)
 
     def _longest_prefix(self, key: str) -> str | None:
@@ -272,11 +242,11 @@ class InsurerRegistry:
         if prefix is None:
             return None
         insurer, rest = self._names[prefix], key[len(prefix):]
-        if not _BRANCH_RE.fullmatch(rest):
+        if self._branch_end(key, len(prefix)) != len(key):
             return Identification("unknown", None, None,
                                   f"“{shown}”以“{prefix}”开头，但“{rest}”不是分支机构的常见写法"
                                   "（××分公司、××支公司、××营业部、××营销服务部）")
-        reason = f"“{shown}”是{insurer.name}的分支机构，{self._status(insurer)}"
+        reason = f"“{shown}”是{insurer.name}的分支机构，该公司{self._status(insurer)}"
         return Identification("branch", insurer, rest, reason)
 
     def _unknown(self, key: str, shown: str) -> Identification:
@@ -304,15 +274,22 @@ class InsurerRegistry:
             pos = end
         return spans
 
+    def _branch_end(self, norm: str, pos: int) -> int | None:
+        """End of a branch designation starting at `pos` (“上海市分公司”), if it names no insurer."""
+        branch = _BRANCH_RE.match(norm, pos)
+        if branch is None or self._name_re.search(norm, pos, branch.end()):
+            return None
+        return branch.end()
+
     def _read_match(self, norm: str, found: re.Match[str]) -> tuple[int, int, Identification]:
         start, end = found.span()
-        branch = _BRANCH_RE.match(norm, end)
-        stop = branch.end() if branch else end
+        branch_end = self._branch_end(norm, end)
+        stop = branch_end or end
         refused = self._marker_run_on(norm, start, end, stop)
         if refused:
             return refused
         key = norm[start:stop]
-        ident = self._as_branch(key, key) if branch else self._as_insurer(key, key)
+        ident = self._as_branch(key, key) if branch_end else self._as_insurer(key, key)
         return start, stop, ident
 
     def _marker_run_on(self, norm: str, start: int, end: int,

@@ -200,6 +200,7 @@ class Parameter(Cited):
     applies_to: Optional[str] = None
     binding: Literal["mandatory", "guidance"] = Field(
         "mandatory", description="guidance：原文为“宜”“参照”“鼓励”等")
+    note: Optional[str] = None
 
     @model_validator(mode="after")
     def _has_value(self) -> "Parameter":
@@ -297,7 +298,7 @@ class Pack(Strict):
     effective_from: date
     effective_to: Optional[date] = None
     effective_note: Optional[str] = None
-    validity: Optional[Cited] = Field(None, description="规定施行日期或有效期的条文")
+    validity: Cited = Field(description="规定施行日期或有效期的条文")
     applicability: Cited
     source: Source
     coverage: Coverage
@@ -346,6 +347,16 @@ class Pack(Strict):
 
     def document(self, document_id: str) -> MandatedDocument:
         return _by_id(self.documents, document_id, f"{self.id} 未规定文件")
+
+    def anchor_label(self, anchor: str) -> str:
+        """Chinese name of what a deadline runs from: a milestone, the cover start or end, a deadline."""
+        if anchor in MILESTONES:
+            return MILESTONES[anchor]
+        if anchor == LIABILITY_START:
+            return "保险责任开始"
+        if anchor.startswith(COVERAGE_END_PREFIX):
+            return f"保险期间届满（{anchor[len(COVERAGE_END_PREFIX):]}）"
+        return self.deadline(anchor).title
 
     def clauses_for(self, kind: str) -> list[ClauseRequirement]:
         return [c for c in self.clauses if kind in c.applies_to]

@@ -5,7 +5,7 @@ from pydantic import ValidationError
 
 _MESSAGES = {
     "missing": "缺少必填字段",
-    "extra_forbidden": "不允许的字段（拼写错误？）",
+    "extra_forbidden": "不认识的字段（拼写错误？）",
     "string_too_short": "不能为空",
     "too_short": "至少需要 {min_length} 项",
     "string_pattern_mismatch": "格式不符合要求（{pattern}）",
@@ -35,9 +35,17 @@ def field_path(loc: tuple) -> str:
 
 
 def describe_error(error: dict) -> str:
+    """The problem in Chinese, with the offending value unless the field is missing."""
+    text = _problem(error)
+    if error["type"] not in ("missing", "value_error") and not isinstance(error.get("input"), (dict, list)):
+        text += f"（现为 {error['input']!r}）"
+    return text
+
+
+def _problem(error: dict) -> str:
     kind = error["type"]
     if kind == "literal_error":
-        return f"取值必须是 {error['ctx']['expected']} 之一，而不是 {error['input']!r}"
+        return f"取值应为 {error['ctx']['expected']} 之一"
     if kind == "value_error":
         return str(error["ctx"]["error"])
     template = _MESSAGES.get(kind)

@@ -72,19 +72,21 @@ def test_every_number_is_in_its_quote(pack_id, path, item):
             f"{pack_id} {path}.{name}: 数值 {amount.value:g} 不在引文 “{item.quote}” 中")
 
 
+def written(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 @pytest.mark.parametrize("pack", PACKS, ids=[p.id for p in PACKS])
-def test_effective_dates_are_in_the_text(pack):
-    text = flatten(source_text(pack))
-    if pack.validity:
-        quote = flatten(pack.validity.quote)
-        for day in filter(None, (pack.effective_from, pack.effective_to)):
-            if f"{day.year}年{day.month}月{day.day}日" in text and day not in _inferred_dates(pack):
-                assert f"{day.year}年{day.month}月{day.day}日" in quote
-
-
-def _inferred_dates(pack):
-    """Dates the pack derives rather than reads (e.g. a one-year trial's end), per its note."""
-    return {pack.effective_to} if pack.effective_note and "推算" in pack.effective_note else set()
+def test_dates_come_from_the_text(pack):
+    """The issue date stands in the text; each effective date stands in the validity article,
+    or is the issue date ("自发布之日起"), or is derived and the note says so ("推算")."""
+    if pack.issued:
+        assert written(pack.issued) in flatten(source_text(pack))
+    derived = pack.effective_note and "推算" in pack.effective_note
+    validity = flatten(pack.validity.quote)
+    assert pack.effective_from == pack.issued or written(pack.effective_from) in validity
+    if pack.effective_to and not derived:
+        assert written(pack.effective_to) in validity
 
 
 @pytest.mark.parametrize("pack", PACKS, ids=[p.id for p in PACKS])

@@ -1,0 +1,103 @@
+"""The `idi` command line: a thin shell over the corpus, docgen and checkers libraries."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from corpus.errors import IdiError
+from corpus.packs import all_packs, resolve_pack
+from corpus.timeline import load_project, timeline_for_project
+
+from . import views
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="idi", message="idi %(version)s")
+def cli() -> None:
+    """住宅工程质量潜在缺陷保险文书生成与合规检查套件。"""
+
+
+@cli.group()
+def rules() -> None:
+    """查看各城市的规则包（法规依据、期限、金额比例、法定文书、条款要求）。"""
+
+
+@rules.command("list")
+@click.option("--on", "on", type=DATE, help="判断是否有效的日期（YYYY-MM-DD），默认今天。")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def rules_list(on, fmt: str) -> None:
+    """列出全部规则包及其在某日是否有效。"""
+    day = on.date() if on else date.today()
+    packs = all_packs()
+    if fmt == "json":
+        emit_json([views.pack_summary(p, day) for p in packs])
+    else:
+        views.print_pack_list(packs, day)
+
+
+@rules.command("show")
+@click.argument("pack")
+@click.option("--on", "on", type=DATE, help="按城市名选择规则包时所依据的日期，默认今天。")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def rules_show(pack: str, on, fmt: str) -> None:
+    """显示规则包 PACK（规则包 id，或城市名如 上海、shanghai）。"""
+    resolution = resolve_pack(pack, on.date() if on else None)
+    if resolution.warning:
+        click.echo(resolution.warning, err=True)
+    if fmt == "json":
+        emit_json(resolution.pack.model_dump(mode="json"))
+    else:
+        views.print_pack(resolution.pack)
+
+
+@cli.command()
+@click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "ics"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="写入文件而不是标准输出（ics 格式建议使用）。")
+@click.option("--force", is_flag=True, help="允许覆盖已存在的输出文件。")
+def timeline(project: Path, fmt: str, output: Path | None, force: bool) -> None:
+    """由项目文件 PROJECT 的里程碑计算规则包规定的全部期限和期间。"""
+    result = timeline_for_project(load_project(project))
+    if result.warning:
+        click.echo(result.warning, err=True)
+    if fmt == "table" and output is None:
+        return views.print_timeline(result)
+    text = {"json": lambda: json.dumps(result.as_json(), ensure_ascii=False, indent=2),
+            "ics": lambda: views.timeline_ics(result),
+            "table": lambda: views.timeline_text(result)}[fmt]()
+    if output is None:
+        click.echo(text)
+        return
+    if output.exists() and not force:
+        raise IdiError(f"{output}：文件已存在；如需覆盖请加 --force")
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"已写入 {output}（{len(result.events)} 个事项）", err=True)
+
+
+def emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    """Entry point: user errors print one clear Chinese message, never a traceback."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("已中止。", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except IdiError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - last line of defence against tracebacks
+        click.echo(f"内部错误（请报告此问题）：{type(exc).__name__}: {exc}", err=True)
+        sys.exit(3)
