@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -81,6 +82,29 @@ def timeline(project: Path, fmt: str, output: Path | None, force: bool) -> None:
     click.echo(f"已写入 {output}（{len(result.events)} 个事项）", err=True)
 
 
+# Click's usage errors are English; users get them in Chinese.
+_USAGE_MESSAGES = (
+    (r"Missing argument '(.+)'\.", "缺少参数 {0}。"),
+    (r"Missing command\.", "缺少命令。"),
+    (r"No such command '(.+)'\.", "没有命令 “{0}”。"),
+    (r"No such option:? '?([^'\s.]+)'?\.?(?: Did you mean .*)?", "没有选项 {0}。"),
+    (r"Option '(.+)' requires an argument\.", "选项 {0} 需要一个值。"),
+    (r"Got unexpected extra arguments? \((.+)\)", "多余的参数：{0}"),
+    (r"Invalid value for '(.+)': '(.+)' does not match the formats? .*", "{0} 的值 “{1}” 不是 YYYY-MM-DD 格式的日期。"),
+    (r"Invalid value for '(.+)': '(.+)' is not one of (.+)\.", "{0} 的值 “{1}” 无效，应为 {2} 之一。"),
+    (r"Invalid value for '(.+)': (.+)", "{0} 的值无效：{1}"),
+)
+
+
+def usage_error_text(exc: click.UsageError) -> str:
+    message = exc.format_message()
+    for pattern, template in _USAGE_MESSAGES:
+        match = re.fullmatch(pattern, message, flags=re.S)
+        if match:
+            return template.format(*match.groups())
+    return message
+
+
 def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -92,8 +116,14 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("已中止。", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+            click.echo(f"查看帮助：{exc.ctx.command_path} --help", err=True)
+        click.echo(f"错误：{usage_error_text(exc)}", err=True)
+        sys.exit(2)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"错误：{exc.format_message()}", err=True)
         sys.exit(2)
     except IdiError as exc:
         click.echo(f"错误：{exc}", err=True)

@@ -99,3 +99,15 @@ def test_bad_project_files_give_one_clear_error(tmp_path, content, expected):
 def test_timeline_of_a_missing_file():
     result = idi("timeline", "nope.yaml", check=False)
     assert result.returncode == 2 and "nope.yaml：文件不存在" in result.stderr
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["rules", "show"], "缺少参数 PACK"),
+    (["rules", "list", "--on", "2025-13-01"], "不是 YYYY-MM-DD 格式的日期"),
+    (["rules", "bogus"], "没有命令 “bogus”"),
+    (["rules", "list", "--nope"], "没有选项 --nope"),
+])
+def test_usage_errors_are_in_chinese(args, expected):
+    result = idi(*args, check=False)
+    assert result.returncode == 2
+    assert expected in result.stderr
