@@ -13,16 +13,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from corpus.schema import DOC_KINDS, MILESTONES, Pack
+from corpus.reference import DIRECTIONS, header_lines, pack_sections, validity_text
+from corpus.schema import Pack
 from corpus.timeline import METHODS, Timeline
 
 # Wide enough for the tables when output is piped (rich would otherwise assume 80 columns).
 console = Console(width=None if sys.stdout.isatty() else 160)
-
-LEVELS = {"mandatory": "必须", "recommended": "建议"}
-TIERS = {"basic": "基本险", "additional": "附加险"}
-DIRECTIONS = {"after": "之后", "before": "之前", "on": "当日"}
-
 
 def pack_summary(pack: Pack, on: date) -> dict:
     return {
@@ -32,10 +28,6 @@ def pack_summary(pack: Pack, on: date) -> dict:
         "effective_to": pack.effective_to.isoformat() if pack.effective_to else None,
         "in_force": pack.in_force(on), "on": on.isoformat(),
     }
-
-
-def validity_text(pack: Pack) -> str:
-    return f"{pack.effective_from} 至 {pack.effective_to or '（未规定截止日）'}"
 
 
 def print_pack_list(packs, on: date) -> None:
@@ -48,86 +40,21 @@ def print_pack_list(packs, on: date) -> None:
     console.print(table)
 
 
-def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, box=box.SIMPLE, title_justify="left", show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    return table
-
-
 def print_pack(pack: Pack) -> None:
-    console.print(f"[bold]{pack.title}[/bold]  {pack.document_number or ''}")
-    console.print(f"规则包 {pack.id}（版本 {pack.version}） · {pack.city}（{pack.province}）")
-    console.print(f"发布：{'、'.join(pack.issuers)}；{pack.issued or '发布日期未载明'}")
-    console.print(f"有效期：{validity_text(pack)}" + (f"（{pack.effective_note}）" if pack.effective_note else ""))
-    console.print(f"适用范围（{pack.applicability.cite}）：{pack.applicability.quote}\n")
-    for table in (_coverage(pack), _deadlines(pack), _parameters(pack), _provisions(pack),
-                  _documents(pack), _clauses(pack), _gaps(pack)):
-        if table.row_count:
-            console.print(table)
-
-
-def _coverage(pack: Pack) -> Table:
-    start = pack.coverage.start
-    table = _table("承保范围与保险期间", "范围", "险别", "期间", "依据")
-    table.caption = (f"保险责任开始：{MILESTONES[start.anchor]}后{start.offset.describe()}"
-                     f"（{start.cite}{'，推定' if start.inferred else ''}）"
-                     + (f"。{pack.coverage.note}" if pack.coverage.note else ""))
-    table.caption_justify = "left"
-    for scope in pack.coverage.scopes:
-        table.add_row(scope.title, TIERS[scope.tier], scope.period.describe(), scope.cite)
-    if not pack.coverage.scopes:
-        table.add_row("（未规定）", "", "", "")
-    return table
-
-
-def _deadlines(pack: Pack) -> Table:
-    table = _table("期限", "id", "事项", "责任方", "起算", "期限", "依据")
-    for d in pack.deadlines:
-        anchor = pack.anchor_label(d.anchor)
-        span = d.offset.describe() if d.offset else ""
-        table.add_row(d.id, d.title + (f"（{d.condition}）" if d.condition else ""), d.actor,
-                      f"{anchor}{DIRECTIONS[d.direction]}", span, d.cite)
-    return table
-
-
-def _parameters(pack: Pack) -> Table:
-    table = _table("金额、比例与数量", "id", "事项", "规定", "基数/适用", "依据")
-    for p in pack.parameters:
-        value = p.amount.describe() if p.amount else p.text
-        if p.binding == "guidance":
-            value += "（参照）"
-        table.add_row(p.id, p.title, value, "；".join(filter(None, (p.basis, p.applies_to))), p.cite)
-    return table
-
-
-def _provisions(pack: Pack) -> Table:
-    table = _table("规定事项", "id", "事项", "责任方", "依据")
-    for p in pack.provisions:
-        table.add_row(p.id, p.title, p.actor or "", p.cite)
-    return table
-
-
-def _documents(pack: Pack) -> Table:
-    table = _table("法定文书", "id", "文书", "出具方 → 接收方", "时间", "依据")
-    for d in pack.documents:
-        table.add_row(d.id, d.title, f"{d.issuer} → {d.recipient}", d.when, d.cite)
-    return table
-
-
-def _clauses(pack: Pack) -> Table:
-    table = _table("条款要求", "规则", "要求", "适用文件", "级别", "依据")
-    for c in pack.clauses:
-        kinds = "、".join(DOC_KINDS[k] for k in c.applies_to)
-        table.add_row(f"{pack.id}/{c.id}", c.description, kinds, LEVELS[c.level], c.cite)
-    return table
-
-
-def _gaps(pack: Pack) -> Table:
-    table = _table("本文件未规定的事项", "事项", "说明")
-    for gap in pack.not_specified:
-        table.add_row(gap.topic, gap.note + (f"（{gap.cite}）" if gap.cite else ""))
-    return table
+    console.print(f"[bold]{escape(pack.title)}[/bold]  {escape(pack.document_number or '')}")
+    for line in header_lines(pack):
+        console.print(line, markup=False)
+    for section in pack_sections(pack):
+        if not section.rows:
+            continue
+        table = Table(title=section.title, box=box.SIMPLE, title_justify="left")
+        for column in section.columns:
+            table.add_column(column, overflow="fold")
+        for row in section.rows:
+            table.add_row(*map(escape, row))
+        console.print(table)
+        if section.caption:
+            console.print(section.caption + "\n", markup=False)
 
 
 # --- timeline ------------------------------------------------------------------------------
