@@ -20,6 +20,7 @@ from corpus.timeline import METHODS, Timeline
 # Wide enough for the tables when output is piped (rich would otherwise assume 80 columns).
 console = Console(width=None if sys.stdout.isatty() else 160)
 
+
 def pack_summary(pack: Pack, on: date) -> dict:
     return {
         "id": pack.id, "city": pack.city, "title": pack.title,
