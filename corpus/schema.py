@@ -248,6 +248,10 @@ class EntityRequirement(Strict):
     role: str = Field(description="该值的含义，如“维修单位名称”“保险公司联系电话”")
     cues: list[str] = Field([], description="引出该值的提示词，如 名称、联系电话、监督电话")
     scope: Optional[str] = Field(None, description="kind 为 period 时：期限不得短于该承保范围（coverage.scopes 的 id）的期限")
+    at_least: Optional[str] = Field(
+        None, description="参数 id：kind 为 percent/money 时数值不得低于该参数；kind 为 insurer/organisation 时须列出不少于该数目的不同名称")
+    project_key: Optional[str] = Field(
+        None, description="使用 --project 时，该值须等于项目文件中此键（点号路径，如 insurer.phone）的值")
 
 
 class ClauseRequirement(Cited):
@@ -262,6 +266,8 @@ class ClauseRequirement(Cited):
         min_length=1, description="须在同一条款内同时出现的词组；每组内为同义词，出现其一即可")
     entities: list[EntityRequirement] = []
     negations: list[str] = Field([], description="出现即视为否定该义务的说法（通用否定词之外）")
+    applies_if: list[str] = Field(
+        [], description="仅当文书中出现其中任一词语时才适用（如仅对共保合同适用）；为空则总是适用")
 
     @field_validator("phrases")
     @classmethod
@@ -334,6 +340,8 @@ class Pack(Strict):
             for entity in clause.entities:
                 if entity.scope and entity.scope not in scopes:
                     raise ValueError(f"clauses[{i}]（{clause.id}）引用的承保范围 “{entity.scope}” 未定义")
+                if entity.at_least and entity.at_least not in {p.id for p in self.parameters}:
+                    raise ValueError(f"clauses[{i}]（{clause.id}）引用的参数 “{entity.at_least}” 未定义")
         for i, doc in enumerate(self.documents):
             if doc.event and doc.event not in known | ids:
                 raise ValueError(f"documents[{i}]（{doc.id}）的 event “{doc.event}” 未定义")

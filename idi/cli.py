@@ -96,6 +96,9 @@ _USAGE_MESSAGES = (
 )
 
 
+# Library commands: each library's shell module registers its commands here, one line each.
+
+
 def usage_error_text(exc: click.UsageError) -> str:
     message = exc.format_message()
     for pattern, template in _USAGE_MESSAGES:

@@ -1,0 +1,146 @@
+"""Finding a requirement's words in a document: exact synonyms first, typo-tolerant matching second,
+and negation around them.
+
+A fuzzy score only proposes where a clause may be; compliance is decided by explicit tests
+(anchor words, the right party, negation, a filled and valid value) in `requirements`.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+FUZZY_MIN_LENGTH = 4  # shorter words are too easily confused with others
+
+
+def typo_budget(length: int) -> int:
+    """Edits tolerated in a phrase of `length` characters: one, two from eight characters on."""
+    return 1 if length < 8 else 2
+
+# Words that deny an obligation when they come shortly before it in the same fragment.
+NEGATORS = re.compile(r"不得|不能|不必|不再|不予|不负责|不承担|不|无需|无须|无义务|拒绝|免除|未|非|毋须")
+NEGATION_REACH = 8  # characters between a negator and the word it denies
+EXCEPTION = re.compile(r"除外")
+FRAGMENT = re.compile(r"[，,。；;！!？?\n]")
+SENTENCE = re.compile(r"[。；;！!？?\n]")
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    text: str  # the text found
+    phrase: str  # the phrase it stands for
+    fuzzy: bool = False
+
+
+@functools.lru_cache(maxsize=4096)
+def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return re.compile("|".join(re.escape(p) for p in ordered))
+
+
+def exact_hits(phrases: tuple[str, ...], text: str) -> list[Hit]:
+    return [Hit(m.start(), m.end(), m.group(), m.group()) for m in phrase_pattern(phrases).finditer(text)]
+
+
+def fuzzy_hit(phrases: tuple[str, ...], text: str, start: int, end: int) -> Hit | None:
+    """The best near-miss of any phrase (one wrong character) inside text[start:end].
+
+    Candidates are aligned to jieba's word boundaries, so a phrase is not matched across
+    the middle of unrelated words.
+    """
+    best: tuple[int, int, Hit] | None = None
+    tokens = _tokens(text[start:end])
+    for phrase in phrases:
+        if len(phrase) < FUZZY_MIN_LENGTH:
+            continue
+        budget = typo_budget(len(phrase))
+        for offset, candidate in _spans_near_length(tokens, len(phrase)):
+            distance = Levenshtein.distance(phrase, candidate, score_cutoff=budget)
+            rank = (distance, -len(candidate))
+            if distance <= budget and (best is None or rank < best[:2]):
+                hit = Hit(start + offset, start + offset + len(candidate), candidate, phrase, fuzzy=True)
+                best = (*rank, hit)
+    return best[2] if best else None
+
+
+def _tokens(text: str) -> list[tuple[int, str]]:
+    offset, tokens = 0, []
+    for word in _jieba().cut(text, HMM=False):
+        tokens.append((offset, word))
+        offset += len(word)
+    return tokens
+
+
+def _spans_near_length(tokens: list[tuple[int, str]], length: int):
+    """Runs of consecutive tokens whose joined length is within one of `length`."""
+    for i, (offset, _) in enumerate(tokens):
+        joined = ""
+        for _, word in tokens[i:i + length]:
+            joined += word
+            if len(joined) > length + 1:
+                break
+            if len(joined) >= length - 1:
+                yield offset, joined
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba():
+    """jieba with the packs' words in its dictionary, so domain terms stay whole."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    for word in _domain_words():
+        tokenizer.add_word(word, freq=100_000)
+    return tokenizer
+
+
+def _domain_words() -> set[str]:
+    from corpus.packs import all_packs
+
+    words: set[str] = set()
+    for pack in all_packs():
+        for clause in pack.clauses:
+            words.update(p for group in clause.phrases for p in group)
+            words.update(cue for entity in clause.entities for cue in entity.cues if len(cue) > 1)
+    return words
+
+
+def fragment_bounds(text: str, pos: int, pattern: re.Pattern[str] = FRAGMENT) -> tuple[int, int]:
+    """The comma-delimited fragment (or, with SENTENCE, the sentence) around `pos`."""
+    start = pos
+    while start > 0 and not pattern.match(text, start - 1):
+        start -= 1
+    found = pattern.search(text, pos)
+    return start, found.start() if found else len(text)
+
+
+def negated(text: str, hit: Hit, protected: list[tuple[int, int]]) -> str | None:
+    """The words that deny `hit`, if any: a negator shortly before it in its fragment, or a
+    trailing 除外. Negators inside `protected` spans (words of the requirement itself, such as
+    不设 in 不设免赔额) are ignored, and two negators cancel (不得拒绝配合)."""
+    start, end = fragment_bounds(text, hit.start)
+    reach = max(start, hit.start - NEGATION_REACH)
+    negators = [m for m in NEGATORS.finditer(text, reach, hit.start)
+                if not any(a <= m.start() < b for a, b in protected)]
+    if len(negators) % 2 == 1:
+        return text[negators[0].start():hit.end]
+    exception = EXCEPTION.search(text, hit.end, end)
+    if exception and not FRAGMENT.search(text, hit.end, exception.start()):
+        return text[hit.start:exception.end()]
+    return None
+
+
+def specific_negation(text: str, phrases: list[str], around: Hit) -> str | None:
+    """A requirement's own refusal wording (e.g. 不承担配合) in the sentence of `around`."""
+    if not phrases:
+        return None
+    start, end = fragment_bounds(text, around.start, SENTENCE)
+    found = phrase_pattern(tuple(phrases)).search(text, start, end)
+    return found.group() if found else None

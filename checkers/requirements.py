@@ -1,0 +1,447 @@
+"""The requirement engine: one pack clause requirement against one document → one finding.
+
+Driven entirely by the pack's data (phrases, entities, negations, applies_if); nothing here
+knows a city. The steps:
+1. find the candidate clause: the smallest window of consecutive segments holding the most of
+   the requirement's phrase groups (exact synonyms, then one-typo matches);
+2. decide by explicit tests: every phrase group present, no negation, every entity filled with
+   a valid value (a licensed insurer, a real phone number, a period not below the pack's …),
+   and, with a project file, the values the project names.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from corpus.insurers import InsurerRegistry
+from corpus.schema import ClauseRequirement, EntityRequirement, Pack
+
+from . import entities
+from .entities import Value
+from .findings import Evidence, Finding
+from .matching import (SENTENCE, Hit, exact_hits, fragment_bounds, fuzzy_hit, negated,
+                       phrase_pattern, specific_negation)
+from .model import Clause, NormalText
+
+WINDOW_RUN = 4  # consecutive segments a window may span (key-value table rows, split items)
+WINDOW_MAX = 3000  # characters; beyond this a "clause" is a chapter and co-occurrence means little
+VALUE_REACH = 24  # characters between a cue and the value it introduces
+QUOTE_MAX = 240  # characters of evidence quoted
+# Words that say nothing about whose phone a number is.
+_GENERIC_LABEL = re.compile(r"联系|服务|咨询|热线|客服|24小时|全国统一|统一|号码|方式|电话|手机|座机|如下|分别|"
+                            r"为|是|：|:|，|及|和|其|的|（|）|\s")
+_UNIT_DAYS = {"years": 365, "months": 30, "calendar_days": 1, "working_days": 1, "hours": Decimal(1) / 24}
+
+
+@dataclass
+class Analysed:
+    """A normalised, segmented document, with the windows requirements are looked for in."""
+
+    text: NormalText
+    clauses: list[Clause]
+
+    @functools.cached_property
+    def starts(self) -> list[int]:
+        return [c.start for c in self.clauses]
+
+    @functools.cached_property
+    def windows(self) -> list[tuple[int, int]]:
+        spans: set[tuple[int, int]] = set()
+        for i, clause in enumerate(self.clauses):
+            spans.add((clause.start, self._subtree_end(i)))
+            for j in range(i, min(i + WINDOW_RUN, len(self.clauses))):
+                spans.add((clause.start, self.clauses[j].end))
+        if not spans:
+            spans.add((0, len(self.text.text)))
+        return sorted(s for s in spans if s[1] - s[0] <= WINDOW_MAX or s[1] == s[0])
+
+    def _subtree_end(self, i: int) -> int:
+        path = self.clauses[i].path
+        end = self.clauses[i].end
+        for later in self.clauses[i + 1:]:
+            if later.path[:len(path)] != path or len(later.path) <= len(path):
+                break
+            end = later.end
+        return end
+
+    def clause_at(self, offset: int) -> Clause | None:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return self.clauses[i] if i >= 0 else None
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        start, end = max(start, 0), min(end, len(self.text.text))
+        if end - start > QUOTE_MAX:
+            end = start + QUOTE_MAX
+        clause = self.clause_at(start)
+        return Evidence(self.text.page_at(start), clause.reference if clause else "",
+                        self.text.original(start, end).strip())
+
+
+@dataclass
+class Context:
+    registry: InsurerRegistry
+    project: dict[str, Any] | None = None
+
+
+@dataclass
+class Problem:
+    message: str
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    hits: list[Hit | None]  # best hit per phrase group inside the window, None if absent
+    problems: list[Problem] = field(default_factory=list)
+    found: list[str] = field(default_factory=list)  # "role：value" for the message
+
+    @property
+    def complete(self) -> bool:
+        return all(self.hits)
+
+
+def evaluate(requirement: ClauseRequirement, pack: Pack, doc: Analysed, context: Context,
+             rule_prefix: str | None = None) -> Finding:
+    finding = Finding(
+        rule=f"{rule_prefix or pack.id}/{requirement.id}", title=requirement.title, status="pass",
+        message="", citation=pack.citation(requirement.cite), requirement=requirement.quote,
+        level=requirement.level)
+    text = doc.text.text
+    if requirement.applies_if and not any(word in text for word in requirement.applies_if):
+        finding.status = "not-applicable"
+        finding.message = f"文中未出现“{'、'.join(requirement.applies_if)}”，本项要求不适用。"
+        return finding
+    groups = [tuple(group) for group in requirement.phrases]
+    all_hits = [exact_hits(group, text) for group in groups]
+    refusal = _refusal(requirement, text, all_hits)
+    if refusal:
+        return _verdict(finding, "fail", f"条款被否定：“{refusal[0]}”。{requirement.description}。",
+                        [doc.evidence(*_sentence(text, refusal[1]))])
+    candidate = _best_candidate(doc, groups, all_hits, requirement)
+    if candidate is None or not candidate.complete:
+        return _absent(finding, requirement, doc, groups, candidate)
+    _check_entities(requirement, pack, doc, candidate, context)
+    return _judge(finding, requirement, doc, candidate)
+
+
+# --- negation ---------------------------------------------------------------------------------
+def _refusal(requirement: ClauseRequirement, text: str, all_hits: list[list[Hit]]) -> tuple[str, Hit] | None:
+    protected = [(h.start, h.end) for hits in all_hits for h in hits]
+    for hits in all_hits:
+        for hit in hits:
+            words = specific_negation(text, requirement.negations, hit) or negated(text, hit, protected)
+            if words:
+                return words, hit
+    return None
+
+
+def _sentence(text: str, hit: Hit) -> tuple[int, int]:
+    return fragment_bounds(text, hit.start, SENTENCE)
+
+
+# --- finding the clause ------------------------------------------------------------------------
+def _best_candidate(doc: Analysed, groups, all_hits: list[list[Hit]],
+                    requirement: ClauseRequirement) -> Candidate | None:
+    if not any(all_hits):
+        return None
+    starts = [[h.start for h in hits] for hits in all_hits]
+    cues = [cue for e in requirement.entities for cue in e.cues if len(cue) > 1]
+    scored = []
+    for start, end in _windows_with_hits(doc, all_hits):
+        hits = [_first_within(hits, s, start, end) for hits, s in zip(all_hits, starts)]
+        score = sum(h is not None for h in hits) + 0.3 * sum(cue in doc.text.text[start:end] for cue in cues)
+        scored.append((-score, end - start, start, end, hits))
+    scored.sort(key=lambda item: item[:3])
+    for _, _, start, end, hits in scored[:3]:
+        if all(hits):
+            return Candidate(start, end, hits)
+        filled = [h or fuzzy_hit(group, doc.text.text, start, end) for h, group in zip(hits, groups)]
+        if all(filled):
+            return Candidate(start, end, filled)
+    _, _, start, end, hits = scored[0]
+    return Candidate(start, end, hits)
+
+
+def _windows_with_hits(doc: Analysed, all_hits: list[list[Hit]]):
+    positions = sorted(h.start for hits in all_hits for h in hits)
+    for start, end in doc.windows:
+        i = bisect.bisect_left(positions, start)
+        if i < len(positions) and positions[i] < end:
+            yield start, end
+
+
+def _first_within(hits: list[Hit], starts: list[int], start: int, end: int) -> Hit | None:
+    i = bisect.bisect_left(starts, start)
+    return hits[i] if i < len(hits) and hits[i].end <= end else None
+
+
+def _absent(finding: Finding, requirement: ClauseRequirement, doc: Analysed, groups,
+            candidate: Candidate | None) -> Finding:
+    status = "fail" if requirement.level == "mandatory" else "warn"
+    advice = "" if requirement.level == "mandatory" else "（该条款为鼓励性要求）"
+    if candidate is None:
+        return _verdict(finding, status, f"未找到“{requirement.title}”条款：{requirement.description}。{advice}", [])
+    missing = [f"“{group[0]}”" for hit, group in zip(candidate.hits, groups) if hit is None]
+    return _verdict(
+        finding, status,
+        f"最接近的条款缺少{'、'.join(missing)}等内容，未满足“{requirement.title}”：{requirement.description}。{advice}",
+        [doc.evidence(candidate.start, candidate.end)])
+
+
+def _judge(finding: Finding, requirement: ClauseRequirement, doc: Analysed, candidate: Candidate) -> Finding:
+    typos = [f"“{h.text}”疑为“{h.phrase}”之误" for h in candidate.hits if h and h.fuzzy]
+    evidence = [doc.evidence(candidate.start, candidate.end)]
+    evidence += [doc.evidence(p.start, p.end) for p in candidate.problems if p.start is not None]
+    if candidate.problems:
+        status = "fail" if requirement.level == "mandatory" else "warn"
+        problems = "；".join(p.message for p in candidate.problems)
+        return _verdict(finding, status, f"“{requirement.title}”条款不完整：{problems}。", evidence)
+    found = f"（{'；'.join(candidate.found)}）" if candidate.found else ""
+    note = f"注意：{'；'.join(typos)}。" if typos else ""
+    return _verdict(finding, "pass", f"已载明“{requirement.title}”{found}。{note}", evidence)
+
+
+def _verdict(finding: Finding, status: str, message: str, evidence: list[Evidence]) -> Finding:
+    finding.status, finding.message, finding.evidence = status, message, evidence
+    return finding
+
+
+# --- entities ---------------------------------------------------------------------------------
+def _check_entities(requirement: ClauseRequirement, pack: Pack, doc: Analysed, candidate: Candidate,
+                    context: Context) -> None:
+    anchor = None
+    allowed = _allowed_label_text(requirement)
+    for entity in requirement.entities:
+        value, problem = _resolve(entity, pack, doc, candidate, anchor, allowed, context)
+        if problem:
+            candidate.problems.append(problem)
+            if entity.kind in ("organisation", "insurer") and problem.end is not None:
+                anchor = problem.end  # a wrong name still tells where the party's phone is
+            continue
+        if value is not None:
+            candidate.found.append(f"{entity.role}：{value.text}")
+            mismatch = _project_mismatch(entity, value, context)
+            if mismatch:
+                candidate.problems.append(Problem(mismatch, value.start, value.end))
+            if entity.kind in ("organisation", "insurer"):
+                anchor = value.end  # the party's phone follows its name
+
+
+def _resolve(entity: EntityRequirement, pack: Pack, doc: Analysed, candidate: Candidate, anchor: int | None,
+             allowed: str, context: Context) -> tuple[Value | None, Problem | None]:
+    text = doc.text.text
+    start, end = candidate.start, candidate.end
+    if entity.kind == "phone":
+        return _phone(entity, text, anchor, start, end, allowed)
+    if entity.kind == "period":
+        return _period(entity, pack, text, start, end)
+    if entity.kind in ("percent", "money"):
+        return _amount(entity, pack, text, start, end)
+    if entity.kind == "insurer":
+        return _insurer(entity, pack, text, start, end, context.registry)
+    return _slot_value(entity, text, start, end)
+
+
+def _slot_value(entity: EntityRequirement, text: str, start: int, end: int) -> tuple[Value | None, Problem | None]:
+    """An organisation, date or text value introduced by one of the entity's cues."""
+    extract = entities.EXTRACTORS[entity.kind]
+    blank = None
+    for cue_end in _cue_ends(entity, text, start, end):
+        placeholder = entities.blank_after(text, cue_end)
+        values = [v for v in extract(text, cue_end, min(end, cue_end + VALUE_REACH * 2))
+                  if v.start - cue_end <= VALUE_REACH]
+        if values:
+            return _valid_or_problem(entity, values[0])
+        if placeholder is not None and blank is None:
+            blank = Problem(_blank_message(entity, placeholder), cue_end, cue_end + len(placeholder) + 1)
+    if blank:
+        return None, blank
+    values = extract(text, start, end)
+    if values:
+        return _valid_or_problem(entity, values[0])
+    return None, Problem(f"未写明{entity.role}")
+
+
+def _valid_or_problem(entity: EntityRequirement, value: Value) -> tuple[Value | None, Problem | None]:
+    if value.valid:
+        return value, None
+    return None, Problem(f"{entity.role}：{value.problem}", value.start, value.end)
+
+
+def _blank_message(entity: EntityRequirement, placeholder: str) -> str:
+    shown = f"“{placeholder}”" if placeholder else "空白"
+    return f"{entity.role}未填写（为{shown}）"
+
+
+def _cue_ends(entity: EntityRequirement, text: str, start: int, end: int) -> list[int]:
+    """Where each occurrence of one of the entity's cues ends inside text[start:end]."""
+    cues = tuple(c for c in entity.cues if len(c) > 1)
+    return [m.end() for m in phrase_pattern(cues).finditer(text, start, end)] if cues else []
+
+
+def _phone(entity: EntityRequirement, text: str, anchor: int | None, start: int, end: int,
+           allowed: str) -> tuple[Value | None, Problem | None]:
+    """The phone of the party: the nearest slot after its name (`anchor`) — the rest of that
+    sentence, then each cue such as 联系电话： — that holds a number or a blank decides.
+    Numbers labelled for another party (售楼处电话) are passed over."""
+    origin = start if anchor is None else anchor
+    slots = [(cue_end, min(end, cue_end + VALUE_REACH), True)
+             for cue_end in _cue_ends(entity, text, origin, end)]
+    if anchor is not None:
+        slots.insert(0, (anchor, fragment_bounds(text, anchor, SENTENCE)[1], False))
+    for slot_start, slot_end, after_cue in slots:
+        numbers = [v for v in entities.phones(text, slot_start, slot_end) if _label_fits(text, v.start, allowed)]
+        if numbers:
+            return _valid_or_problem(entity, numbers[0])
+        placeholder = entities.blank_after(text, slot_start) if after_cue else None
+        if placeholder is not None:
+            return None, Problem(_blank_message(entity, placeholder), slot_start, slot_start + len(placeholder) + 1)
+    if not slots:
+        numbers = [v for v in entities.phones(text, start, end) if _label_fits(text, v.start, allowed)]
+        if numbers:
+            return _valid_or_problem(entity, numbers[0])
+    return None, Problem(f"未写明{entity.role}")
+
+
+def _first_blank_after_cue(entity: EntityRequirement, text: str, start: int, end: int) -> Problem | None:
+    for cue_end in _cue_ends(entity, text, start, end):
+        placeholder = entities.blank_after(text, cue_end)
+        if placeholder is not None:
+            return Problem(_blank_message(entity, placeholder), cue_end, cue_end + len(placeholder) + 1)
+    return None
+
+
+def _label_fits(text: str, pos: int, allowed: str) -> bool:
+    """Whether the words just before a phone number (its label) could name this party's phone.
+
+    “售楼处电话”, “物业服务电话” name another party and do not fit a repair unit's phone.
+    """
+    label_start = pos
+    while label_start > 0 and text[label_start - 1] not in "，。；;、\n（）()【】" and pos - label_start < 20:
+        label_start -= 1
+    label = _GENERIC_LABEL.sub("", text[label_start:pos])
+    return not label or label in allowed
+
+
+def _allowed_label_text(requirement: ClauseRequirement) -> str:
+    words = [requirement.title, *(p for g in requirement.phrases for p in g)]
+    words += [w for e in requirement.entities for w in (e.role, *e.cues)]
+    return "\n".join(words)
+
+
+def _insurer(entity: EntityRequirement, pack: Pack, text: str, start: int, end: int,
+             registry: InsurerRegistry) -> tuple[Value | None, Problem | None]:
+    """Licensed insurers (or branches) named in the clause; brokers, agents and unknowns refused."""
+    regions = _cue_regions(entity, text, start, end) or [(start, end)]
+    named, refused = [], []
+    for region_start, region_end in regions:
+        for name in entities.organisations(text, region_start, region_end):
+            if not name.valid:
+                refused.append(Problem(f"{entity.role}：{name.problem}", name.start, name.end))
+                continue
+            ident = registry.identify(name.text)
+            if ident.kind in ("insurer", "branch"):
+                named.append(name)
+            elif "保险" in name.text:
+                refused.append(Problem(f"{entity.role}：{ident.reason}", name.start, name.end))
+        if named and entity.at_least is None:
+            break
+    if entity.at_least:
+        return _count(entity, pack, named, refused)
+    if named:
+        return named[0], None
+    if refused:
+        return None, refused[0]
+    blank = _first_blank_after_cue(entity, text, start, end)
+    return None, blank or Problem(f"未写明{entity.role}")
+
+
+def _cue_regions(entity: EntityRequirement, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """For each cue, the rest of its sentence: where the value it introduces is written."""
+    return [(cue_end, fragment_bounds(text, cue_end, SENTENCE)[1]) for cue_end in _cue_ends(entity, text, start, end)]
+
+
+def _count(entity: EntityRequirement, pack: Pack, named: list[Value], refused: list[Problem]):
+    required = pack.parameter(entity.at_least).amount.value
+    distinct = {v.text: v for v in named}
+    if refused and len(distinct) < required:
+        return None, refused[0]
+    if len(distinct) < required:
+        return None, Problem(f"{entity.role}只列出{len(distinct)}家，少于规定的{required}家")
+    return Value(entity.kind, "、".join(distinct), named[0].start, named[-1].end), None
+
+
+def _amount(entity: EntityRequirement, pack: Pack, text: str, start: int, end: int):
+    extract = entities.EXTRACTORS[entity.kind]
+    regions = _cue_regions(entity, text, start, end) or [(start, end)]
+    values = [v for s, e in regions for v in extract(text, s, e)]
+    if not values:
+        return None, _first_blank_after_cue(entity, text, start, end) or Problem(f"未写明{entity.role}")
+    value = values[0]
+    if entity.at_least:
+        minimum = pack.parameter(entity.at_least).amount
+        if minimum.value is not None and value.number < Decimal(str(minimum.value)):
+            return None, Problem(f"{entity.role}为{value.text}，低于规定的{minimum.describe()}", value.start, value.end)
+    return value, None
+
+
+def _period(entity: EntityRequirement, pack: Pack, text: str, start: int, end: int):
+    """A duration after one of the entity's cues; with a scope, not shorter than the pack's."""
+    required = next((s.period for s in pack.coverage.scopes if s.id == entity.scope), None)
+    periods = _periods_after_cues(entity, text, start, end) if entity.scope else entities.durations(text, start, end)
+    if not periods:
+        return None, Problem(f"未写明{entity.role}")
+    if required is None or required.value is None:
+        return periods[0], None
+    need = Decimal(str(required.value)) * _UNIT_DAYS[required.unit]
+    for value in periods:
+        if value.number * _UNIT_DAYS[value.unit] >= need:
+            return value, None
+    short = periods[0]
+    return None, Problem(f"{entity.role}为{short.text}，短于规定的{required.describe()}", short.start, short.end)
+
+
+def _periods_after_cues(entity: EntityRequirement, text: str, start: int, end: int) -> list[Value]:
+    """Durations in the fragment that follows a cue (“地基基础和主体结构工程为10年”)."""
+    found = []
+    for cue_end in _cue_ends(entity, text, start, end):
+        fragment_end = fragment_bounds(text, cue_end, SENTENCE)[1]
+        for value in entities.durations(text, cue_end, min(fragment_end, cue_end + VALUE_REACH * 2)):
+            if value.unit in ("years", "months"):
+                found.append(value)
+                break
+    return found
+
+
+# --- the project file ---------------------------------------------------------------------------
+def _project_mismatch(entity: EntityRequirement, value: Value, context: Context) -> str | None:
+    if not (context.project and entity.project_key):
+        return None
+    expected = _lookup(context.project, entity.project_key)
+    if expected is None:
+        return None
+    if _same(entity.kind, value.text, str(expected)):
+        return None
+    return f"{entity.role}为“{value.text}”，与项目文件（{entity.project_key}）中的“{expected}”不一致"
+
+
+def _lookup(data: dict[str, Any], dotted: str) -> Any:
+    for key in dotted.split("."):
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data
+
+
+def _same(kind: str, found: str, expected: str) -> bool:
+    if kind == "phone":
+        return re.sub(r"\D", "", found).removeprefix("86") == re.sub(r"\D", "", expected).removeprefix("86")
+    squeeze = lambda s: re.sub(r"[\s（）()]", "", s)  # noqa: E731
+    return squeeze(found) == squeeze(expected)
