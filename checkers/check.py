@@ -86,14 +86,23 @@ def check_file(path: Path, options: CheckOptions | None = None) -> DocumentResul
     result = DocumentResult(path=Path(path))
     try:
         raw = extract(Path(path), password=options.password)
-        result.pages = len(raw.pages)
-        _check_raw(raw, options, result)
+    except IdiError as exc:
+        result.error = str(exc)
+        return result
+    return check_raw(raw, options)
+
+
+def check_raw(raw: RawDocument, options: CheckOptions | None = None) -> DocumentResult:
+    """Check an extracted document (a file's text, or text built in memory)."""
+    result = DocumentResult(path=raw.path, pages=len(raw.pages))
+    try:
+        _evaluate(raw, options or CheckOptions(), result)
     except IdiError as exc:
         result.error = str(exc)
     return result
 
 
-def _check_raw(raw: RawDocument, options: CheckOptions, result: DocumentResult) -> None:
+def _evaluate(raw: RawDocument, options: CheckOptions, result: DocumentResult) -> None:
     if not any(page.text.strip() for page in raw.pages):
         raise InputError(f"{raw.path}：没有可读取的文本层（可能是扫描件，需要 OCR）")
     text = normalise(raw)

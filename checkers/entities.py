@@ -14,7 +14,7 @@ import cn2an
 # --- blanks -------------------------------------------------------------------------------
 # What a template leaves where a value should be: underscores, empty brackets, XX/某某 fillers.
 BLANK = re.compile(r"_{2,}|＿{2,}|【[\s_]*】|\[[\s_]*\]|（[\s_]*）|\([\s_]*\)|[Xx×＊*]{2,}|某某|…{1,}|\.{3,}")
-_VALUE_LEAD = re.compile(r"[\s：:]*(?:为|是|系|由)?[\s：:]*")
+_VALUE_LEAD = re.compile(r"[ \t\u3000：:]*(?:为|是|系)?[ \t\u3000：:]*")
 # Where the text after a cue ends: a sentence or fragment end, or the start of another label.
 FRAGMENT_END = re.compile(r"[。；;\n]")
 _SEPARATORS = "，。；;、\n（）()【】：:"
@@ -45,7 +45,8 @@ def blank_after(text: str, pos: int) -> str | None:
     blank = BLANK.match(text, rest)
     if blank:
         return blank.group()
-    if rest >= len(text) or text[rest] in "，。；;\n、":
+    labelled = rest > pos  # “电话：” or “电话为” announces a value; “负责维修，” does not
+    if labelled and (rest >= len(text) or text[rest] in "，。；;\n、"):
         return ""
     return None
 

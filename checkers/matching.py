@@ -20,7 +20,13 @@ def typo_budget(length: int) -> int:
     return 1 if length < 8 else 2
 
 # Words that deny an obligation when they come shortly before it in the same fragment.
-NEGATORS = re.compile(r"不得|不能|不必|不再|不予|不负责|不承担|不|无需|无须|无义务|拒绝|免除|未|非|毋须")
+NEGATORS = re.compile(r"不得|不能|不必|不再|不予|不负责|不承担|不|无需|无须|无义务|无(?!论)|拒绝|免除|未|非|毋须")
+# A fragment that states a condition (“未及时通知的，…”, “如不配合…”) does not refuse anything.
+CONDITION = re.compile(r"^(?:如|若|如果|倘若|凡|因)|的$")
+# Words after an obligation that withdraw it (“附加险的保险范围本合同不作约定”).
+POST_NEGATORS = re.compile(r"不作约定|不予约定|不作规定|不约定|不适用|不包括在内|不在[^，。；]{0,8}范围")
+# Exceptions that leave an obligation intact (“但法律另有规定的除外”).
+HARMLESS_EXCEPTION = re.compile(r"法律|法规|另有规定|另有约定|不可抗力")
 NEGATION_REACH = 8  # characters between a negator and the word it denies
 EXCEPTION = re.compile(r"除外")
 FRAGMENT = re.compile(r"[，,。；;！!？?\n]")
@@ -46,24 +52,41 @@ def exact_hits(phrases: tuple[str, ...], text: str) -> list[Hit]:
     return [Hit(m.start(), m.end(), m.group(), m.group()) for m in phrase_pattern(phrases).finditer(text)]
 
 
-def fuzzy_hit(phrases: tuple[str, ...], text: str, start: int, end: int) -> Hit | None:
-    """The best near-miss of any phrase (one wrong character) inside text[start:end].
+def fuzzy_hits(phrases: tuple[str, ...], text: str) -> list[Hit]:
+    """Near-misses (one wrong character; two from eight characters on) of the phrases in text.
 
-    Candidates are aligned to jieba's word boundaries, so a phrase is not matched across
-    the middle of unrelated words.
+    Pigeonhole filter: with k edits, one of k + 1 pieces of the phrase survives intact, so only
+    the places where a piece occurs are verified — with Levenshtein distance over candidates
+    aligned to jieba's word boundaries, so a phrase is not matched across unrelated words.
     """
-    best: tuple[int, int, Hit] | None = None
-    tokens = _tokens(text[start:end])
+    hits: dict[int, Hit] = {}
     for phrase in phrases:
         if len(phrase) < FUZZY_MIN_LENGTH:
             continue
         budget = typo_budget(len(phrase))
-        for offset, candidate in _spans_near_length(tokens, len(phrase)):
-            distance = Levenshtein.distance(phrase, candidate, score_cutoff=budget)
-            rank = (distance, -len(candidate))
-            if distance <= budget and (best is None or rank < best[:2]):
-                hit = Hit(start + offset, start + offset + len(candidate), candidate, phrase, fuzzy=True)
-                best = (*rank, hit)
+        for piece_start, piece in _pieces(phrase, budget + 1):
+            for found in re.finditer(re.escape(piece), text):
+                origin = found.start() - piece_start
+                hit = _verify(phrase, budget, text, max(0, origin - budget), min(len(text), origin + len(phrase) + budget))
+                if hit and hit.text not in phrases and hit.start not in hits:
+                    hits[hit.start] = hit
+    return sorted(hits.values(), key=lambda h: h.start)
+
+
+def _pieces(phrase: str, count: int) -> list[tuple[int, str]]:
+    size = len(phrase) // count
+    bounds = [i * size for i in range(count)] + [len(phrase)]
+    return [(bounds[i], phrase[bounds[i]:bounds[i + 1]]) for i in range(count)]
+
+
+def _verify(phrase: str, budget: int, text: str, start: int, end: int) -> Hit | None:
+    """The best word-aligned candidate for `phrase` in text[start:end], if within `budget` edits."""
+    best: tuple[int, int, Hit] | None = None
+    for offset, candidate in _spans_near_length(_tokens(text[start:end]), len(phrase)):
+        distance = Levenshtein.distance(phrase, candidate, score_cutoff=budget)
+        rank = (distance, -len(candidate))
+        if distance <= budget and (best is None or rank < best[:2]):
+            best = (*rank, Hit(start + offset, start + offset + len(candidate), candidate, phrase, fuzzy=True))
     return best[2] if best else None
 
 
@@ -129,12 +152,22 @@ def negated(text: str, hit: Hit, protected: list[tuple[int, int]]) -> str | None
     reach = max(start, hit.start - NEGATION_REACH)
     negators = [m for m in NEGATORS.finditer(text, reach, hit.start)
                 if not any(a <= m.start() < b for a, b in protected)]
-    if len(negators) % 2 == 1:
+    if len(negators) % 2 == 1 and not CONDITION.search(text[start:end]):
         return text[negators[0].start():hit.end]
-    exception = EXCEPTION.search(text, hit.end, end)
-    if exception and not FRAGMENT.search(text, hit.end, exception.start()):
-        return text[hit.start:exception.end()]
-    return None
+    withdrawn = POST_NEGATORS.search(text, hit.end, end)
+    if withdrawn:
+        return text[hit.start:withdrawn.end()]
+    return _exception(text, hit)
+
+
+def _exception(text: str, hit: Hit) -> str | None:
+    """A “…除外” later in the hit's sentence that carves cases out of the obligation."""
+    sentence_end = fragment_bounds(text, hit.start, SENTENCE)[1]
+    exception = EXCEPTION.search(text, hit.end, sentence_end)
+    if not exception:
+        return None
+    carved = text[fragment_bounds(text, exception.start())[0]:exception.end()]
+    return None if HARMLESS_EXCEPTION.search(carved) else text[hit.start:exception.end()]
 
 
 def specific_negation(text: str, phrases: list[str], around: Hit) -> str | None:
@@ -144,3 +177,9 @@ def specific_negation(text: str, phrases: list[str], around: Hit) -> str | None:
     start, end = fragment_bounds(text, around.start, SENTENCE)
     found = phrase_pattern(tuple(phrases)).search(text, start, end)
     return found.group() if found else None
+
+
+def exempt(text: str, words: list[str], around: Hit) -> bool:
+    """Whether the sentence of `around` is about something the refusal words may apply to."""
+    start, end = fragment_bounds(text, around.start, SENTENCE)
+    return bool(words) and phrase_pattern(tuple(words)).search(text, start, end) is not None

@@ -18,12 +18,12 @@ from decimal import Decimal
 from typing import Any
 
 from corpus.insurers import InsurerRegistry
-from corpus.schema import ClauseRequirement, EntityRequirement, Pack
+from corpus.schema import COVERAGE_START_SCOPE, ClauseRequirement, EntityRequirement, Pack
 
 from . import entities
 from .entities import Value
 from .findings import Evidence, Finding
-from .matching import (SENTENCE, Hit, exact_hits, fragment_bounds, fuzzy_hit, negated,
+from .matching import (SENTENCE, Hit, exact_hits, exempt, fragment_bounds, fuzzy_hits, negated,
                        phrase_pattern, specific_negation)
 from .model import Clause, NormalText
 
@@ -31,9 +31,12 @@ WINDOW_RUN = 4  # consecutive segments a window may span (key-value table rows, 
 WINDOW_MAX = 3000  # characters; beyond this a "clause" is a chapter and co-occurrence means little
 VALUE_REACH = 24  # characters between a cue and the value it introduces
 QUOTE_MAX = 240  # characters of evidence quoted
+CANDIDATES_TRIED = 4  # complete windows whose values are checked before settling on the best
 # Words that say nothing about whose phone a number is.
-_GENERIC_LABEL = re.compile(r"联系|服务|咨询|热线|客服|24小时|全国统一|统一|号码|方式|电话|手机|座机|如下|分别|"
-                            r"为|是|：|:|，|及|和|其|的|（|）|\s")
+_GENERIC_LABEL = re.compile(r"（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|第[一二三四五六七八九十百\d]+条|"
+                            r"联系|服务|咨询|热线|客服|24小时|全国统一|统一|号码|方式|电话|手机|座机|如下|分别|"
+                            r"拨打|致电|请|可以|可|为|是|：|:|，|及|和|其|的|（|）|\s|[\u2460-\u2473]|\d+[.、]")
+_LABEL_STOPS = set("，。；;、\n【】") | {chr(c) for c in range(0x2460, 0x2474)}
 _UNIT_DAYS = {"years": 365, "months": 30, "calendar_days": 1, "working_days": 1, "hours": Decimal(1) / 24}
 
 
@@ -92,6 +95,7 @@ class Problem:
     message: str
     start: int | None = None
     end: int | None = None
+    doubtful: bool = False  # for a person to confirm (warn), not a defect (fail)
 
 
 @dataclass
@@ -119,16 +123,15 @@ def evaluate(requirement: ClauseRequirement, pack: Pack, doc: Analysed, context:
         finding.message = f"文中未出现“{'、'.join(requirement.applies_if)}”，本项要求不适用。"
         return finding
     groups = [tuple(group) for group in requirement.phrases]
-    all_hits = [exact_hits(group, text) for group in groups]
+    all_hits = [exact_hits(group, text) or fuzzy_hits(group, text) for group in groups]
     refusal = _refusal(requirement, text, all_hits)
     if refusal:
         return _verdict(finding, "fail", f"条款被否定：“{refusal[0]}”。{requirement.description}。",
                         [doc.evidence(*_sentence(text, refusal[1]))])
-    candidate = _best_candidate(doc, groups, all_hits, requirement)
-    if candidate is None or not candidate.complete:
-        return _absent(finding, requirement, doc, groups, candidate)
-    _check_entities(requirement, pack, doc, candidate, context)
-    return _judge(finding, requirement, doc, candidate)
+    candidates = _candidates(doc, all_hits, requirement)
+    if not candidates or not candidates[0].complete:
+        return _absent(finding, requirement, doc, groups, candidates[0] if candidates else None)
+    return _judge(finding, requirement, doc, _checked(candidates, requirement, pack, doc, context))
 
 
 # --- negation ---------------------------------------------------------------------------------
@@ -136,6 +139,8 @@ def _refusal(requirement: ClauseRequirement, text: str, all_hits: list[list[Hit]
     protected = [(h.start, h.end) for hits in all_hits for h in hits]
     for hits in all_hits:
         for hit in hits:
+            if exempt(text, requirement.exemptions, hit):
+                continue
             words = specific_negation(text, requirement.negations, hit) or negated(text, hit, protected)
             if words:
                 return words, hit
@@ -147,10 +152,9 @@ def _sentence(text: str, hit: Hit) -> tuple[int, int]:
 
 
 # --- finding the clause ------------------------------------------------------------------------
-def _best_candidate(doc: Analysed, groups, all_hits: list[list[Hit]],
-                    requirement: ClauseRequirement) -> Candidate | None:
-    if not any(all_hits):
-        return None
+def _candidates(doc: Analysed, all_hits: list[list[Hit]], requirement: ClauseRequirement) -> list[Candidate]:
+    """Windows holding the requirement's words, best first: most phrase groups and entity cues,
+    then the shortest."""
     starts = [[h.start for h in hits] for hits in all_hits]
     cues = [cue for e in requirement.entities for cue in e.cues if len(cue) > 1]
     scored = []
@@ -159,14 +163,22 @@ def _best_candidate(doc: Analysed, groups, all_hits: list[list[Hit]],
         score = sum(h is not None for h in hits) + 0.3 * sum(cue in doc.text.text[start:end] for cue in cues)
         scored.append((-score, end - start, start, end, hits))
     scored.sort(key=lambda item: item[:3])
-    for _, _, start, end, hits in scored[:3]:
-        if all(hits):
-            return Candidate(start, end, hits)
-        filled = [h or fuzzy_hit(group, doc.text.text, start, end) for h, group in zip(hits, groups)]
-        if all(filled):
-            return Candidate(start, end, filled)
-    _, _, start, end, hits = scored[0]
-    return Candidate(start, end, hits)
+    return [Candidate(start, end, hits) for _, _, start, end, hits in scored]
+
+
+def _checked(candidates: list[Candidate], requirement: ClauseRequirement, pack: Pack, doc: Analysed,
+             context: Context) -> Candidate:
+    """The first complete candidate whose values all check out, else the best one.
+
+    A heading such as “保险范围、保险期限和保险责任开始时间” holds every word of a requirement
+    but none of its values; the section under it does.
+    """
+    complete = [c for c in candidates if c.complete][:CANDIDATES_TRIED]
+    for candidate in complete:
+        _check_entities(requirement, pack, doc, candidate, context)
+        if not candidate.problems:
+            return candidate
+    return min(complete, key=lambda c: sum(not p.doubtful for p in c.problems))
 
 
 def _windows_with_hits(doc: Analysed, all_hits: list[list[Hit]]):
@@ -196,16 +208,26 @@ def _absent(finding: Finding, requirement: ClauseRequirement, doc: Analysed, gro
 
 
 def _judge(finding: Finding, requirement: ClauseRequirement, doc: Analysed, candidate: Candidate) -> Finding:
-    typos = [f"“{h.text}”疑为“{h.phrase}”之误" for h in candidate.hits if h and h.fuzzy]
+    text = doc.text.text
+    for hit in filter(None, candidate.hits):
+        if hit.fuzzy:
+            candidate.problems.append(Problem(f"“{hit.text}”疑为“{hit.phrase}”之误", hit.start, hit.end, doubtful=True))
+        placeholder = entities.blank_after(text, hit.end)
+        if placeholder:  # “理赔申请流程：______”
+            candidate.problems.append(Problem(f"“{hit.text}”后未填写内容（为“{placeholder}”）", hit.start,
+                                              hit.end + len(placeholder) + 1))
     evidence = [doc.evidence(candidate.start, candidate.end)]
     evidence += [doc.evidence(p.start, p.end) for p in candidate.problems if p.start is not None]
-    if candidate.problems:
-        status = "fail" if requirement.level == "mandatory" else "warn"
-        problems = "；".join(p.message for p in candidate.problems)
-        return _verdict(finding, status, f"“{requirement.title}”条款不完整：{problems}。", evidence)
+    defects = [p.message for p in candidate.problems if not p.doubtful]
+    doubts = [p.message for p in candidate.problems if p.doubtful]
     found = f"（{'；'.join(candidate.found)}）" if candidate.found else ""
-    note = f"注意：{'；'.join(typos)}。" if typos else ""
-    return _verdict(finding, "pass", f"已载明“{requirement.title}”{found}。{note}", evidence)
+    if defects:
+        status = "fail" if requirement.level == "mandatory" else "warn"
+        return _verdict(finding, status, f"“{requirement.title}”条款不完整：{'；'.join(defects)}。", evidence)
+    if doubts:
+        return _verdict(finding, "warn", f"疑似载明“{requirement.title}”{found}，请人工核对：{'；'.join(doubts)}。",
+                        evidence)
+    return _verdict(finding, "pass", f"已载明“{requirement.title}”{found}。", evidence)
 
 
 def _verdict(finding: Finding, status: str, message: str, evidence: list[Evidence]) -> Finding:
@@ -250,23 +272,18 @@ def _resolve(entity: EntityRequirement, pack: Pack, doc: Analysed, candidate: Ca
 
 
 def _slot_value(entity: EntityRequirement, text: str, start: int, end: int) -> tuple[Value | None, Problem | None]:
-    """An organisation, date or text value introduced by one of the entity's cues."""
+    """An organisation, date or text value: the one a cue introduces (“维修单位：…”), else the
+    first in the clause (“由…公司负责维修”); a labelled blank when there is none."""
     extract = entities.EXTRACTORS[entity.kind]
-    blank = None
     for cue_end in _cue_ends(entity, text, start, end):
-        placeholder = entities.blank_after(text, cue_end)
         values = [v for v in extract(text, cue_end, min(end, cue_end + VALUE_REACH * 2))
                   if v.start - cue_end <= VALUE_REACH]
         if values:
             return _valid_or_problem(entity, values[0])
-        if placeholder is not None and blank is None:
-            blank = Problem(_blank_message(entity, placeholder), cue_end, cue_end + len(placeholder) + 1)
-    if blank:
-        return None, blank
     values = extract(text, start, end)
     if values:
         return _valid_or_problem(entity, values[0])
-    return None, Problem(f"未写明{entity.role}")
+    return None, _first_blank_after_cue(entity, text, start, end) or Problem(f"未写明{entity.role}")
 
 
 def _valid_or_problem(entity: EntityRequirement, value: Value) -> tuple[Value | None, Problem | None]:
@@ -297,14 +314,14 @@ def _phone(entity: EntityRequirement, text: str, anchor: int | None, start: int,
     if anchor is not None:
         slots.insert(0, (anchor, fragment_bounds(text, anchor, SENTENCE)[1], False))
     for slot_start, slot_end, after_cue in slots:
-        numbers = [v for v in entities.phones(text, slot_start, slot_end) if _label_fits(text, v.start, allowed)]
+        numbers = [v for v in entities.phones(text, slot_start, slot_end) if _label_fits(text, v.start, allowed, origin)]
         if numbers:
             return _valid_or_problem(entity, numbers[0])
         placeholder = entities.blank_after(text, slot_start) if after_cue else None
         if placeholder is not None:
             return None, Problem(_blank_message(entity, placeholder), slot_start, slot_start + len(placeholder) + 1)
     if not slots:
-        numbers = [v for v in entities.phones(text, start, end) if _label_fits(text, v.start, allowed)]
+        numbers = [v for v in entities.phones(text, start, end) if _label_fits(text, v.start, allowed, start)]
         if numbers:
             return _valid_or_problem(entity, numbers[0])
     return None, Problem(f"未写明{entity.role}")
@@ -318,16 +335,27 @@ def _first_blank_after_cue(entity: EntityRequirement, text: str, start: int, end
     return None
 
 
-def _label_fits(text: str, pos: int, allowed: str) -> bool:
-    """Whether the words just before a phone number (its label) could name this party's phone.
-
-    “售楼处电话”, “物业服务电话” name another party and do not fit a repair unit's phone.
-    """
+def _label_fits(text: str, pos: int, allowed: str, floor: int) -> bool:
+    """Whether the words just before a phone number (its label, not reaching back past `floor`)
+    could name this party's phone: everything in it is generic or the requirement's own
+    vocabulary. “售楼处电话”, “物业服务中心（客服电话：” name another party."""
     label_start = pos
-    while label_start > 0 and text[label_start - 1] not in "，。；;、\n（）()【】" and pos - label_start < 20:
+    while label_start > floor and text[label_start - 1] not in _LABEL_STOPS and pos - label_start < 24:
         label_start -= 1
     label = _GENERIC_LABEL.sub("", text[label_start:pos])
-    return not label or label in allowed
+    return _uncovered(label, allowed) <= 1
+
+
+def _uncovered(label: str, vocabulary: str) -> int:
+    """Characters of `label` not covered by pieces (two or more characters) of `vocabulary`."""
+    i = left = 0
+    while i < len(label):
+        size = next((k for k in range(len(label) - i, 1, -1) if label[i:i + k] in vocabulary), 0)
+        if size:
+            i += size
+        else:
+            left, i = left + 1, i + 1
+    return left
 
 
 def _allowed_label_text(requirement: ClauseRequirement) -> str:
@@ -359,8 +387,23 @@ def _insurer(entity: EntityRequirement, pack: Pack, text: str, start: int, end: 
         return named[0], None
     if refused:
         return None, refused[0]
+    short = _short_name(entity, text, regions, registry)
+    if short:
+        return short
     blank = _first_blank_after_cue(entity, text, start, end)
     return None, blank or Problem(f"未写明{entity.role}")
+
+
+def _short_name(entity: EntityRequirement, text: str, regions, registry: InsurerRegistry):
+    """An insurer named by its short name (太保产险): identifiable, but not its legal name."""
+    for region_start, region_end in regions:
+        for start, end, ident in registry.find_in_text(text[region_start:region_end]):
+            if ident.insurer:
+                value = Value("insurer", text[region_start + start:region_start + end],
+                              region_start + start, region_start + end)
+                return value, Problem(f"{entity.role}写作简称“{value.text}”，应写法定名称“{ident.insurer.name}”",
+                                      value.start, value.end, doubtful=True)
+    return None
 
 
 def _cue_regions(entity: EntityRequirement, text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -393,30 +436,39 @@ def _amount(entity: EntityRequirement, pack: Pack, text: str, start: int, end: i
 
 
 def _period(entity: EntityRequirement, pack: Pack, text: str, start: int, end: int):
-    """A duration after one of the entity's cues; with a scope, not shorter than the pack's."""
-    required = next((s.period for s in pack.coverage.scopes if s.id == entity.scope), None)
+    """A duration after one of the entity's cues; with a scope, not shorter than the scope's
+    period (or, for the coverage start, equal to the pack's offset)."""
     periods = _periods_after_cues(entity, text, start, end) if entity.scope else entities.durations(text, start, end)
     if not periods:
         return None, Problem(f"未写明{entity.role}")
+    if entity.scope == COVERAGE_START_SCOPE:
+        return _compare(entity, periods[0], pack.coverage.start.offset, exact=True)
+    required = next(s.period for s in pack.coverage.scopes if s.id == entity.scope) if entity.scope else None
+    outcomes = [_compare(entity, value, required) for value in periods]
+    return next((o for o in outcomes if o[1] is None), outcomes[0])
+
+
+def _compare(entity: EntityRequirement, value: Value, required, exact: bool = False):
     if required is None or required.value is None:
-        return periods[0], None
+        return value, None
     need = Decimal(str(required.value)) * _UNIT_DAYS[required.unit]
-    for value in periods:
-        if value.number * _UNIT_DAYS[value.unit] >= need:
-            return value, None
-    short = periods[0]
-    return None, Problem(f"{entity.role}为{short.text}，短于规定的{required.describe()}", short.start, short.end)
+    have = value.number * _UNIT_DAYS[value.unit]
+    if have == need or (have > need and not exact):
+        return value, None
+    word = "不同于" if exact else "短于"
+    return None, Problem(f"{entity.role}为{value.text}，{word}规定的{required.describe()}", value.start, value.end)
 
 
 def _periods_after_cues(entity: EntityRequirement, text: str, start: int, end: int) -> list[Value]:
-    """Durations in the fragment that follows a cue (“地基基础和主体结构工程为10年”)."""
+    """For each cue, the first duration in years or months in the rest of its sentence
+    (“地基基础和主体结构工程为10年”, “第6项（保温工程）…和第9项（装修工程）为2年”)."""
     found = []
     for cue_end in _cue_ends(entity, text, start, end):
-        fragment_end = fragment_bounds(text, cue_end, SENTENCE)[1]
-        for value in entities.durations(text, cue_end, min(fragment_end, cue_end + VALUE_REACH * 2)):
-            if value.unit in ("years", "months"):
-                found.append(value)
-                break
+        sentence_end = min(end, fragment_bounds(text, cue_end, SENTENCE)[1])
+        value = next((v for v in entities.durations(text, cue_end, sentence_end)
+                      if v.unit in ("years", "months")), None)
+        if value:
+            found.append(value)
     return found
 
 

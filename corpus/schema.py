@@ -241,13 +241,18 @@ class MandatedDocument(Cited):
     elements: list[Element] = []
 
 
+COVERAGE_START_SCOPE = "coverage-start"
+
+
 class EntityRequirement(Strict):
     """A value that must be filled in near the clause: a name, phone, period …"""
 
     kind: Literal["organisation", "insurer", "phone", "period", "date", "percent", "money", "text"]
     role: str = Field(description="该值的含义，如“维修单位名称”“保险公司联系电话”")
     cues: list[str] = Field([], description="引出该值的提示词，如 名称、联系电话、监督电话")
-    scope: Optional[str] = Field(None, description="kind 为 period 时：期限不得短于该承保范围（coverage.scopes 的 id）的期限")
+    scope: Optional[str] = Field(
+        None, description="kind 为 period 时：期限不得短于该承保范围（coverage.scopes 的 id）的期限；"
+                          f"取 {COVERAGE_START_SCOPE} 时须等于保险责任起算间隔（coverage.start.offset）")
     at_least: Optional[str] = Field(
         None, description="参数 id：kind 为 percent/money 时数值不得低于该参数；kind 为 insurer/organisation 时须列出不少于该数目的不同名称")
     project_key: Optional[str] = Field(
@@ -266,6 +271,8 @@ class ClauseRequirement(Cited):
         min_length=1, description="须在同一条款内同时出现的词组；每组内为同义词，出现其一即可")
     entities: list[EntityRequirement] = []
     negations: list[str] = Field([], description="出现即视为否定该义务的说法（通用否定词之外）")
+    exemptions: list[str] = Field(
+        [], description="句中出现这些词时，该句的否定说法不计（如附加险可另行约定免赔额）")
     applies_if: list[str] = Field(
         [], description="仅当文书中出现其中任一词语时才适用（如仅对共保合同适用）；为空则总是适用")
 
@@ -338,7 +345,7 @@ class Pack(Strict):
         scopes = {s.id for s in self.coverage.scopes}
         for i, clause in enumerate(self.clauses):
             for entity in clause.entities:
-                if entity.scope and entity.scope not in scopes:
+                if entity.scope and entity.scope not in scopes | {COVERAGE_START_SCOPE}:
                     raise ValueError(f"clauses[{i}]（{clause.id}）引用的承保范围 “{entity.scope}” 未定义")
                 if entity.at_least and entity.at_least not in {p.id for p in self.parameters}:
                     raise ValueError(f"clauses[{i}]（{clause.id}）引用的参数 “{entity.at_least}” 未定义")
