@@ -81,13 +81,14 @@ def _pieces(phrase: str, count: int) -> list[tuple[int, str]]:
 
 def _verify(phrase: str, budget: int, text: str, start: int, end: int) -> Hit | None:
     """The best word-aligned candidate for `phrase` in text[start:end], if within `budget` edits."""
-    best: tuple[int, int, Hit] | None = None
-    for offset, candidate in _spans_near_length(_tokens(text[start:end]), len(phrase)):
+    best: tuple[int, Hit] | None = None
+    for offset, candidate in _spans_of_length(_tokens(text[start:end]), len(phrase)):
+        if candidate in _domain_words():
+            continue  # another term of the packs (保险期限 is not a typo of 保险期限内)
         distance = Levenshtein.distance(phrase, candidate, score_cutoff=budget)
-        rank = (distance, -len(candidate))
-        if distance <= budget and (best is None or rank < best[:2]):
-            best = (*rank, Hit(start + offset, start + offset + len(candidate), candidate, phrase, fuzzy=True))
-    return best[2] if best else None
+        if distance <= budget and (best is None or distance < best[0]):
+            best = (distance, Hit(start + offset, start + offset + len(candidate), candidate, phrase, fuzzy=True))
+    return best[1] if best else None
 
 
 def _tokens(text: str) -> list[tuple[int, str]]:
@@ -98,16 +99,17 @@ def _tokens(text: str) -> list[tuple[int, str]]:
     return tokens
 
 
-def _spans_near_length(tokens: list[tuple[int, str]], length: int):
-    """Runs of consecutive tokens whose joined length is within one of `length`."""
+def _spans_of_length(tokens: list[tuple[int, str]], length: int):
+    """Runs of consecutive tokens exactly `length` characters long: typos in Chinese text are
+    wrong characters (起箅 for 起算), not missing ones, and a shorter run is usually another word."""
     for i, (offset, _) in enumerate(tokens):
         joined = ""
         for _, word in tokens[i:i + length]:
             joined += word
-            if len(joined) > length + 1:
+            if len(joined) >= length:
+                if len(joined) == length:
+                    yield offset, joined
                 break
-            if len(joined) >= length - 1:
-                yield offset, joined
 
 
 @functools.lru_cache(maxsize=1)
@@ -124,7 +126,8 @@ def _jieba():
     return tokenizer
 
 
-def _domain_words() -> set[str]:
+@functools.lru_cache(maxsize=1)
+def _domain_words() -> frozenset[str]:
     from corpus.packs import all_packs
 
     words: set[str] = set()
@@ -132,7 +135,7 @@ def _domain_words() -> set[str]:
         for clause in pack.clauses:
             words.update(p for group in clause.phrases for p in group)
             words.update(cue for entity in clause.entities for cue in entity.cues if len(cue) > 1)
-    return words
+    return frozenset(words)
 
 
 def fragment_bounds(text: str, pos: int, pattern: re.Pattern[str] = FRAGMENT) -> tuple[int, int]:

@@ -74,5 +74,9 @@ class Clause:
 
     @property
     def reference(self) -> str:
-        """Human label for evidence, e.g. "第九条（一）" or "表格行"."""
-        return "".join(self.path) or "正文开头"
+        """Human label for evidence: headings as printed, a table row by its key,
+        e.g. "第九条（一）" or "第十八条“维修单位”栏"."""
+        from .segment import heading_at  # segment builds clauses; this only reads labels
+
+        parts = [label if heading_at(label) else f"“{label}”栏" for label in self.path]
+        return "".join(parts) or "正文开头"

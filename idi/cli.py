@@ -97,6 +97,11 @@ _USAGE_MESSAGES = (
 
 
 # Library commands: each library's shell module registers its commands here, one line each.
+from .check_commands import check  # noqa: E402
+from .docgen_commands import docs, generate, templates  # noqa: E402
+
+for _command in (check, docs, generate, templates):
+    cli.add_command(_command)
 
 
 def usage_error_text(exc: click.UsageError) -> str:

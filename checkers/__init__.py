@@ -1,0 +1,1 @@
+"""Compliance checking of submitted contracts: extract → normalise → segment → evaluate."""

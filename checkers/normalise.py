@@ -1,0 +1,355 @@
+"""Stage 2: normalise extracted text, with an exact map back to the extracted text.
+
+`normalise(doc: RawDocument) -> NormalText`. `raw` is the page texts joined with "\\n";
+`origin[i]` is the offset in `raw` of the character normalised character i came from (an inserted
+space or line break maps to the raw line break it replaces), so `NormalText.original()` quotes
+the document as extracted.
+
+Characters (each on its own, context-free unless said):
+- NFKC width folding (０２１ → 021, ＡＢ → AB, ideographic space → space, ⼯ → 工, ㈠ → （一）),
+  except circled and parenthesised numbers (① ⑴ ⒈ ㉑ ㊀), which NFKC would flatten to digits and
+  which are list labels, and except the Chinese punctuation below, which NFKC makes ASCII.
+- CJK radical forms that stand for one ideograph are mapped to it (⻓ → 长, ⻅ → 见; `RADICALS`).
+- Punctuation: colons ： ︰ ﹕ ∶ → `：`, and ASCII `:` too unless between two digits (12:30) or
+  before `//`; ( ) （ ） → `（` `）`; `;` → `；`; ASCII `,` → `，` next to a Chinese character
+  (1,000 and "a, b" keep it); `、` stays distinct; ‘ ’ 「 」 『 』 〝 〞 → “ ”, ASCII `"` alternates
+  “ and ” within a line, `'` stays (apostrophes); ~ 〜 ∼ → `～`; ‐ ‑ ‒ – − → `-`, ― → `—`;
+  ・ → `·`; … and ⋯ → `…` (NFKC would make "..."); 【】 [] 《》 stay; `_` runs stay (＿ → _).
+- Tabs and other spaces become spaces; control and zero-width characters are dropped.
+
+Lines:
+- Spaces at line ends go; inside a line a run of spaces between two Chinese characters or Chinese
+  punctuation is removed, other runs become one space. A heading label that starts a line loses
+  its inner spaces and keeps one space after it (第 1 条　保险责任 → 第1条 保险责任). Empty lines go.
+- Running headers and footers go: a line among the first or last two lines of a page whose text
+  (digits ignored) recurs there on at least half of the pages and on at least 3, unless it is a
+  heading or ends a sentence; page 1 keeps its top lines (the title that a header repeats).
+  Page-number lines (- 3 -, 第3页 共20页, 3/20, Page 3, a bare 3) there go on any document.
+- PDF and TXT lines are hard wraps unless they end a paragraph. The break is kept where the line
+  ends with 。；：！？!? (except a full line ending in ：, which wraps before its value), where
+  the next line starts a heading or a `键：值` row, or where the line is short:
+  under 80% of a full line, whose width is the 95th percentile of the document's line widths
+  (its widest line under 40 lines), and at least 20 Chinese characters. Otherwise the lines are
+  joined, with nothing between them if either side is a Chinese character, else with one space.
+  Pages join the same way. In DOCX every line is a paragraph, a table row or a soft line break,
+  and every break is kept.
+
+The map is exact but a slice's original text is the raw text from its first to its last character:
+a quote that runs over a page break includes the running header and page number dropped there.
+Characters are normalised one at a time, so combining sequences are not composed.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from checkers.model import NormalText, RawDocument
+from checkers.segment import HEADING, heading_at, starts_segment
+
+ZONE_LINES = 2  # lines at the top and at the bottom of a page where running lines are looked for
+RUNNING_MIN_PAGES = 3
+RUNNING_MIN_SHARE = 0.5
+SHORT_LINE = 0.8  # a line under this share of the typical width ends its paragraph
+TYPICAL_OUTLIERS = 0.05  # share of the widest lines (small print, merged columns) not taken as typical
+MIN_FULL_WIDTH = 40  # a full line is at least this wide (20 Chinese characters), even in tiny documents
+
+# CJK Radicals Supplement characters that unambiguously stand for one ideograph. Left out: forms
+# that only occur as components (⺅ 亻, ⺡ 氵, ⻊ 足旁, ⻏ 阝, ⻈ 讠, ⻐ 钅, ⺮ 竹头 …) and ambiguous
+# ones (⺩ 王/玉, ⺼ 月/肉). ⻳ → 龟 and ⺟ → 母 are folded by NFKC already.
+RADICALS = {
+    "⺠": "民", "⺝": "月", "⻄": "西", "⻅": "见", "⻆": "角", "⻇": "角", "⻉": "贝", "⻋": "车", "⻑": "長",
+    "⻓": "长", "⻔": "门", "⻗": "雨", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞", "⻝": "食",
+    "⻡": "首", "⻢": "马", "⻣": "骨", "⻤": "鬼", "⻥": "鱼", "⻦": "鸟", "⻧": "卤", "⻨": "麦", "⻩": "黄",
+    "⻪": "黾", "⻫": "斉", "⻬": "齐", "⻭": "歯", "⻮": "齿", "⻯": "竜", "⻰": "龙", "⻱": "龜", "⻲": "亀",
+}
+_PUNCTUATION = {
+    "：": "：", "︰": "：", "﹕": "：", "∶": "：", "（": "（", "）": "）", "(": "（", ")": "）",
+    "，": "，", "；": "；", ";": "；", "！": "！", "？": "？", "～": "～", "~": "～", "〜": "～", "∼": "～",
+    "‘": "“", "’": "”", "「": "“", "」": "”", "『": "“", "』": "”", "〝": "“", "〞": "”", "〟": "”",
+    "﹁": "“", "﹂": "”", "﹃": "“", "﹄": "”",
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "−": "-", "―": "—", "・": "·", "･": "·", "…": "…", "⋯": "…",
+    "\t": " ", "\n": "\n", "\u2028": "\n", "\u2029": "\n", "\x0b": "\n", "\x0c": "\n",
+}
+_SPECIAL = {**_PUNCTUATION, **RADICALS}
+_PROTECTED = ((0x2460, 0x24FF), (0x2776, 0x2793), (0x3251, 0x325F), (0x3280, 0x32BF))
+
+_WIDE = (r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3105-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+         r"\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003134f"
+         r"\u201c\u201d\u2014\u2026\u00b7")
+_WIDE_CHAR = re.compile(f"[{_WIDE}]")
+_COLON = re.compile(r":(?!//)(?:(?<![0-9]:)|(?![0-9]))")
+_COMMA = re.compile(f"(?<=[{_WIDE}]),|,(?=[{_WIDE}])")
+_QUOTE_OR_BREAK = re.compile(r'["\n]')
+# Spaces to remove: runs at line ends or between wide characters, and all but the last space of
+# other runs. Written to start with a literal space, which the regex engine finds fast.
+_REMOVABLE_SPACES = re.compile(f"(?m) (?:(?<=^ ) *|(?<=[{_WIDE}] ) *(?=[{_WIDE}])| *$|(?= ))")
+_LINE_LABEL = re.compile(f"(?m)^ *(?:{HEADING.pattern})")
+_FINAL = frozenset("。；：！？!?")
+_CLOSERS = frozenset("”’）」』》】")
+_DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER = re.compile(
+    r"第\d{1,4}页(?:[,，/、]?共\d{1,4}页)?|共\d{1,4}页[,，/、]?第\d{1,4}页|第?\d{1,4}/\d{1,4}页?"
+    r"|(?i:page)\d{1,4}(?:(?i:of|/)\d{1,4})?")
+_BARE_PAGE_NUMBER = re.compile(r"[-—_～·•]*(\d{1,4})[-—_～·•]*")
+BARE_PAGE_NUMBER_SLACK = 20  # a bare number is a page number if at most page count + this
+
+# Characters that normalisation leaves alone, to skip them quickly: common ideographs, ASCII other
+# than tab ( ) , : ; " ~ and controls, and Chinese punctuation already in its normal form.
+_MAYBE_CHANGED = re.compile("[^\n !#-'*+\\--9<-}\u3400-\u4dbf\u4e00-\u9fff。、，：；（）！？～“”《》【】〔〕〈〉…—·〇々]")
+_FOLDS: dict[str, str] = {}  # every character met so far → its normalised form
+
+
+def fold_char(char: str) -> str:
+    """The normalised form of one character (possibly empty, or several characters)."""
+    special = _SPECIAL.get(char)
+    if special is not None:
+        return special
+    code = ord(char)
+    if any(low <= code <= high for low, high in _PROTECTED):
+        return char
+    category = unicodedata.category(char)
+    if category in ("Cc", "Cf"):
+        return ""
+    if category == "Zs":
+        return " "
+    folded = unicodedata.normalize("NFKC", char)
+    return "".join(_SPECIAL.get(c, c) for c in folded)
+
+
+def _fold_table(text: str) -> dict[int, str]:
+    """str.translate table for the characters of `text` that normalisation changes."""
+    chars = set(_MAYBE_CHANGED.findall(text))
+    for char in chars - _FOLDS.keys():
+        _FOLDS[char] = fold_char(char)
+    return {ord(c): _FOLDS[c] for c in chars if _FOLDS[c] != c}
+
+
+def fold(text: str) -> tuple[str, list[int] | None]:
+    """Folded text and, unless it maps one to one, each folded character's index in `text`."""
+    table = _fold_table(text)
+    irregular = [chr(code) for code, folded in table.items() if len(folded) != 1]
+    if not irregular:
+        return _in_context(text.translate(table) if table else text), None
+    pattern = re.compile("[" + "".join(map(re.escape, irregular)) + "]")
+    parts: list[str] = []
+    origin: list[int] = []
+    position = 0
+    for match in pattern.finditer(text):
+        start = match.start()
+        parts.append(text[position:start].translate(table))
+        origin.extend(range(position, start))
+        replacement = table[ord(match.group())]
+        parts.append(replacement)
+        origin.extend([start] * len(replacement))
+        position = match.end()
+    parts.append(text[position:].translate(table))
+    origin.extend(range(position, len(text)))
+    return _in_context("".join(parts)), origin
+
+
+def _in_context(text: str) -> str:
+    """The punctuation rules that look at neighbours; each keeps the length of the text."""
+    if ":" in text:
+        text = _COLON.sub("：", text)
+    if "," in text:
+        text = _COMMA.sub("，", text)
+    if '"' in text:
+        text = _QUOTE_OR_BREAK.sub(_alternate_quotes(), text)
+    return text
+
+
+def _alternate_quotes():
+    opened = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal opened
+        if match.group() == "\n":
+            opened = False
+            return "\n"
+        opened = not opened
+        return "“" if opened else "”"
+
+    return replace
+
+
+def is_wide(char: str) -> bool:
+    """A Chinese (or other CJK) character or full-width/Chinese punctuation."""
+    return bool(_WIDE_CHAR.match(char))
+
+
+def display_width(text: str) -> int:
+    """Width in half-width columns: CJK characters count 2 (UTF-8 length as a fast proxy)."""
+    return len(text) + (len(text.encode("utf-8")) - len(text)) // 2
+
+
+@dataclass
+class _Line:
+    text: str  # trimmed, spaces cleaned
+    start: int  # offsets in the cleaned text
+    end: int  # where the line break after the line is (or the end of the text)
+    page: int  # index into the document's pages
+    width: int  # display width of text
+    dropped: bool = False
+
+
+def clean_spaces(folded: str) -> tuple[str, list[int]]:
+    """Trim lines, drop spaces between wide characters, collapse other runs to one space.
+
+    A heading label that starts a line loses its inner spaces (第 1 条 → 第1条) and keeps one space
+    after it (第一条 保险责任). Returns the cleaned text and each character's offset in `folded`.
+    """
+    removals: list[tuple[int, int]] = []
+    keep: set[int] = set()
+    for label in _LINE_LABEL.finditer(folded):
+        first = _run_end(folded, label.start())
+        removals.extend((i, i + 1) for i in range(first, label.end()) if folded[i] == " ")
+        keep.add(label.end())
+    removals.extend(run.span() for run in _REMOVABLE_SPACES.finditer(folded))
+    removals.sort()
+    kept: list[int] = []
+    parts: list[str] = []
+    position = 0
+    for start, end in removals:
+        if start < position:
+            continue  # overlaps a removal already made
+        if start in keep:
+            end = _run_end(folded, start)
+            if end < len(folded) and folded[end] != "\n":
+                start += 1
+        parts.append(folded[position:start])
+        kept.extend(range(position, start))
+        position = end
+    parts.append(folded[position:])
+    kept.extend(range(position, len(folded)))
+    return "".join(parts), kept
+
+
+def _run_end(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and text[end] == " ":
+        end += 1
+    return end
+
+
+def _lines(cleaned: str, page_count: int, page_of) -> list[list[_Line]]:
+    """Non-empty lines of the cleaned document, by page."""
+    pages: list[list[_Line]] = [[] for _ in range(page_count)]
+    position = 0
+    for text in cleaned.split("\n"):
+        end = position + len(text)
+        if text:
+            page = page_of(position)
+            pages[page].append(_Line(text, position, end, page, display_width(text)))
+        position = end + 1
+    return pages
+
+
+# --- running headers, footers and page numbers ---------------------------------------------
+
+
+def _zone(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
+    return lines[:ZONE_LINES], lines[-ZONE_LINES:]
+
+
+def is_page_number(text: str, page_count: int) -> bool:
+    compact = text.replace(" ", "")
+    if _PAGE_NUMBER.fullmatch(compact):
+        return True
+    bare = _BARE_PAGE_NUMBER.fullmatch(compact)
+    return bool(bare) and 0 < int(bare.group(1)) <= page_count + BARE_PAGE_NUMBER_SLACK
+
+
+def _running_key(text: str) -> str:
+    return _DIGITS.sub("#", text.replace(" ", ""))
+
+
+def _drop_running_lines(pages: list[list[_Line]]) -> None:
+    count = len(pages)
+    for lines in pages:
+        top, bottom = _zone(lines)
+        for line in top + bottom:
+            line.dropped = line.dropped or is_page_number(line.text, count)
+    if count < RUNNING_MIN_PAGES:
+        return
+    needed = max(RUNNING_MIN_PAGES, RUNNING_MIN_SHARE * count)
+    for side in (0, 1):
+        seen: dict[str, int] = {}
+        for lines in pages:
+            for key in {_running_key(line.text) for line in _zone(lines)[side]}:
+                seen[key] = seen.get(key, 0) + 1
+        for number, lines in enumerate(pages):
+            if side == 0 and number == 0:
+                continue  # page 1's top line is the title that a running header repeats
+            for line in _zone(lines)[side]:
+                if seen[_running_key(line.text)] >= needed and _may_run(line.text):
+                    line.dropped = True
+
+
+def _may_run(text: str) -> bool:
+    """Headings and lines that end a sentence are text, not running headers or footers."""
+    return heading_at(text) is None and text[-1] not in _FINAL
+
+
+# --- joining lines ------------------------------------------------------------------------
+
+
+def _typical_width(lines: list[_Line]) -> float:
+    """Width of a full line: the widest after leaving out the top 5% (at least the widest one),
+    and at least MIN_FULL_WIDTH."""
+    widths = sorted(line.width for line in lines)
+    typical = widths[len(widths) - max(1, int(len(widths) * TYPICAL_OUTLIERS))] if widths else 0
+    return max(typical, MIN_FULL_WIDTH)
+
+
+def _ends_paragraph(line: str, full: bool) -> bool:
+    """Sentence-final punctuation; a colon at the end of a full line is a wrap before its value."""
+    last = line[-1]
+    if last in _CLOSERS and len(line) > 1:
+        last = line[-2]
+    return last in _FINAL and not (full and last == "：")
+
+
+def _separator(previous: _Line, line: _Line, typical: float, keep_breaks: bool) -> str:
+    full = previous.width >= SHORT_LINE * typical
+    if keep_breaks or not full or _ends_paragraph(previous.text, full) or starts_segment(line.text):
+        return "\n"
+    return "" if is_wide(previous.text[-1]) or is_wide(line.text[0]) else " "
+
+
+def normalise(doc: RawDocument) -> NormalText:
+    """Normalised text of the whole document with its map back to the extracted text."""
+    texts = [page.text for page in doc.pages]
+    raw = "\n".join(texts)
+    page_starts = []
+    position = 0
+    for text in texts:
+        page_starts.append(position)
+        position += len(text) + 1
+    folded, index = fold(raw)
+    cleaned, to_raw = clean_spaces(folded)
+    if index is not None:
+        to_raw = [index[i] for i in to_raw]
+    pages = _lines(cleaned, len(texts), lambda offset: bisect.bisect_right(page_starts, to_raw[offset]) - 1)
+    _drop_running_lines(pages)
+    lines = [line for page in pages for line in page if not line.dropped]
+    text, origin = _join(lines, to_raw, _typical_width(lines), keep_breaks=doc.format == "docx")
+    origin.append(origin[-1] + 1 if origin else 0)
+    return NormalText(text, raw, origin, page_starts, [page.number for page in doc.pages])
+
+
+def _join(lines: list[_Line], to_raw: list[int], typical: float, keep_breaks: bool) -> tuple[str, list[int]]:
+    parts: list[str] = []
+    origin: list[int] = []
+    previous = None
+    for line in lines:
+        if previous is not None:
+            separator = _separator(previous, line, typical, keep_breaks)
+            if separator:
+                parts.append(separator)
+                origin.append(to_raw[previous.end])  # the line break it replaces
+        parts.append(line.text)
+        origin.extend(to_raw[line.start:line.end])
+        previous = line
+    return "".join(parts), origin
