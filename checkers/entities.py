@@ -91,7 +91,7 @@ _ORG_SUFFIX = (r"(?:股份有限公司|有限责任公司|有限公司|集团公
                r"研究院|设计院|事务所|服务中心|理赔中心|客服中心|中心|管理处|办公室|项目部|部)")
 _ORG = re.compile(r"[\u4e00-\u9fffA-Za-z0-9&＆·（）()\[\]【】_＿Xx×*＊]{2,40}?" + _ORG_SUFFIX + r"(?:[\u4e00-\u9fff]{0,8}?(?:分公司|支公司|营业部))?")
 _ORG_LEAD = re.compile(r"^(?:由|为|是|系|即|请|向|经|和|与|及|或|的|：|:)+")
-_ORG_SEPARATOR = re.compile(r".*[，。；、：:]")
+_ORG_SEPARATOR = re.compile(r".*[，。；、：:的]")  # names do not contain 的: “负责维修的单位”
 _ORG_LEAD_WORD = re.compile(r".*?(?:为|由|是|系)(?=.{4})")
 # Role words that end like a name but name no one: 主承保公司, 维修单位, 本公司 …
 _GENERIC_NAME = re.compile(

@@ -26,6 +26,7 @@ from .findings import Evidence, Finding
 from .matching import (SENTENCE, Hit, exact_hits, exempt, fragment_bounds, fuzzy_hits, negated,
                        phrase_pattern, specific_negation)
 from .model import Clause, NormalText
+from .segment import STRUCTURAL, heading_at
 
 WINDOW_RUN = 4  # consecutive segments a window may span (key-value table rows, split items)
 WINDOW_MAX = 3000  # characters; beyond this a "clause" is a chapter and co-occurrence means little
@@ -53,18 +54,31 @@ class Analysed:
 
     @functools.cached_property
     def windows(self) -> list[tuple[int, int]]:
+        """A segment with its sub-segments, and runs of sibling items or table rows — never
+        segments of different articles, where co-occurring words mean nothing."""
         spans: set[tuple[int, int]] = set()
         for i, clause in enumerate(self.clauses):
             spans.add((clause.start, self._subtree_end(i)))
-            for j in range(i, min(i + WINDOW_RUN, len(self.clauses))):
+            for j in range(i + 1, min(i + WINDOW_RUN, len(self.clauses))):
+                if not self._siblings(clause, self.clauses[j]):
+                    break
                 spans.add((clause.start, self.clauses[j].end))
         if not spans:
             spans.add((0, len(self.text.text)))
         return sorted(s for s in spans if s[1] - s[0] <= WINDOW_MAX or s[1] == s[0])
 
+    @staticmethod
+    def _siblings(first: Clause, other: Clause) -> bool:
+        """Items of one parent, or top-level items and rows that are not articles or chapters."""
+        if other.path[:-1] != first.path[:-1]:
+            return False
+        return bool(first.path[:-1]) or not (_structural(first.label) or _structural(other.label))
+
     def _subtree_end(self, i: int) -> int:
         path = self.clauses[i].path
         end = self.clauses[i].end
+        if not path:
+            return end  # the text before the first heading has no sub-segments
         for later in self.clauses[i + 1:]:
             if later.path[:len(path)] != path or len(later.path) <= len(path):
                 break
@@ -82,6 +96,11 @@ class Analysed:
         clause = self.clause_at(start)
         return Evidence(self.text.page_at(start), clause.reference if clause else "",
                         self.text.original(start, end).strip())
+
+
+def _structural(label: str) -> bool:
+    heading = heading_at(label)
+    return heading is not None and heading.kind in STRUCTURAL
 
 
 @dataclass
@@ -136,15 +155,30 @@ def evaluate(requirement: ClauseRequirement, pack: Pack, doc: Analysed, context:
 
 # --- negation ---------------------------------------------------------------------------------
 def _refusal(requirement: ClauseRequirement, text: str, all_hits: list[list[Hit]]) -> tuple[str, Hit] | None:
+    """Wording that withdraws the obligation: the requirement's own refusal phrases in a sentence
+    that names it, or a generic negator in a sentence that states it (holds words of at least two
+    of its groups) — “不予赔偿通知书” in a notice is not a refusal to notify."""
     protected = [(h.start, h.end) for hits in all_hits for h in hits]
+    stated = _sentences_stating(text, all_hits)
     for hits in all_hits:
         for hit in hits:
             if exempt(text, requirement.exemptions, hit):
                 continue
-            words = specific_negation(text, requirement.negations, hit) or negated(text, hit, protected)
+            words = specific_negation(text, requirement.negations, hit)
+            if not words and _sentence(text, hit) in stated:
+                words = negated(text, hit, protected)
             if words:
                 return words, hit
     return None
+
+
+def _sentences_stating(text: str, all_hits: list[list[Hit]]) -> set[tuple[int, int]]:
+    groups_in: dict[tuple[int, int], set[int]] = {}
+    for group, hits in enumerate(all_hits):
+        for hit in hits:
+            groups_in.setdefault(_sentence(text, hit), set()).add(group)
+    needed = min(2, len(all_hits))
+    return {sentence for sentence, groups in groups_in.items() if len(groups) >= needed}
 
 
 def _sentence(text: str, hit: Hit) -> tuple[int, int]:
@@ -367,7 +401,9 @@ def _allowed_label_text(requirement: ClauseRequirement) -> str:
 def _insurer(entity: EntityRequirement, pack: Pack, text: str, start: int, end: int,
              registry: InsurerRegistry) -> tuple[Value | None, Problem | None]:
     """Licensed insurers (or branches) named in the clause; brokers, agents and unknowns refused."""
-    regions = _cue_regions(entity, text, start, end) or [(start, end)]
+    regions = _cue_regions(entity, text, start, end)
+    if not entity.at_least:
+        regions.append((start, end))  # a table cell may put the name lines below its label
     named, refused = [], []
     for region_start, region_end in regions:
         for name in entities.organisations(text, region_start, region_end):

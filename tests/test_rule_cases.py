@@ -10,10 +10,9 @@ from corpus.yamlio import load_yaml_file
 CASES_DIR = Path(__file__).parent / "rule_cases"
 
 
-def _cases():
-    for path in sorted(CASES_DIR.glob("*.yaml")):
-        for case in load_yaml_file(path):
-            yield pytest.param(case, id=f"{path.stem}:{case['name']}")
+def _cases() -> list:
+    return [pytest.param(case, id=f"{path.stem}:{case['name']}")
+            for path in sorted(CASES_DIR.glob("*.yaml")) for case in load_yaml_file(path)]
 
 
 @pytest.mark.parametrize("case", _cases())
