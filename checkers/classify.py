@@ -10,7 +10,8 @@ from corpus.packs import all_packs
 from corpus.schema import DOC_KINDS, Pack
 from corpus.yamlio import load_yaml_file
 
-TITLE_LINES = 4  # the title is among a document's first lines (after cover-page noise)
+TITLE_LINES = 6  # the title is among a document's first lines (after cover-page noise)
+TITLE_MAX = 40  # a title names its kind within its first characters; later is body text (“……保险单号为……”)
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,13 @@ def kind_rules() -> tuple[KindRule, ...]:
 
 
 def classify_kind(text: str) -> str | None:
-    """The document kind from its title lines, else from the words of its body; None if unclear."""
-    title = "\n".join(line for line in text.splitlines()[:TITLE_LINES] if line.strip())
-    for rule in kind_rules():
-        if any(p.search(title) for p in rule.title):
-            return rule.kind
+    """The document kind from its title (the first short line that names a kind), else from the
+    words of its body; None if unclear."""
+    for line in text.splitlines()[:TITLE_LINES]:
+        head = line.strip()[:TITLE_MAX]
+        for rule in kind_rules():
+            if any(p.search(head) for p in rule.title):
+                return rule.kind
     scores = {r.kind: sum(text.count(word) for word in r.body) for r in kind_rules()}
     best = max(scores, key=scores.get)
     return best if scores[best] >= 3 else None

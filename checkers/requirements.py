@@ -515,7 +515,7 @@ def _project_mismatch(entity: EntityRequirement, value: Value, context: Context)
     expected = _lookup(context.project, entity.project_key)
     if expected is None:
         return None
-    if _same(entity.kind, value.text, str(expected)):
+    if _same(entity.kind, value.text, str(expected), context.registry):
         return None
     return f"{entity.role}为“{value.text}”，与项目文件（{entity.project_key}）中的“{expected}”不一致"
 
@@ -528,8 +528,13 @@ def _lookup(data: dict[str, Any], dotted: str) -> Any:
     return data
 
 
-def _same(kind: str, found: str, expected: str) -> bool:
+def _same(kind: str, found: str, expected: str, registry: InsurerRegistry) -> bool:
+    """Equal phones (digits), the same insurer (a branch and its head office count as one), or names."""
     if kind == "phone":
         return re.sub(r"\D", "", found).removeprefix("86") == re.sub(r"\D", "", expected).removeprefix("86")
+    if kind == "insurer":
+        ours, theirs = registry.identify(found).insurer, registry.identify(expected).insurer
+        if ours and theirs:
+            return ours.name == theirs.name
     squeeze = lambda s: re.sub(r"[\s（）()]", "", s)  # noqa: E731
     return squeeze(found) == squeeze(expected)

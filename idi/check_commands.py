@@ -12,6 +12,7 @@ from rich.table import Table
 
 from checkers.check import CheckOptions, KIND_TITLES, check_file, load_project_data, load_user_rules
 from checkers.findings import DocumentResult
+from corpus.packs import resolve_pack
 from corpus.schema import DOC_KINDS
 
 from .views import console
@@ -36,6 +37,8 @@ def check(paths, jurisdiction, kind, project, rule_files, password, fmt) -> None
 
     退出码：0 全部通过；1 有不合格或无法读取的文件；2 用法错误。
     """
+    if jurisdiction:
+        resolve_pack(jurisdiction)  # an unknown pack is a usage error, not a per-file one
     options = CheckOptions(
         jurisdiction=jurisdiction, kind=kind,
         project=load_project_data(project) if project else None,
