@@ -15,10 +15,10 @@ import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from corpus.insurers import InsurerRegistry
-from corpus.schema import COVERAGE_START_SCOPE, ClauseRequirement, EntityRequirement, Pack
+from corpus.schema import COVERAGE_START_SCOPE, ClauseRequirement, Coverage, EntityRequirement, Parameter
 
 from . import entities
 from .entities import Value
@@ -39,6 +39,17 @@ _GENERIC_LABEL = re.compile(r"（[一二三四五六七八九十\d]+）|[一二�
                             r"拨打|致电|请|可以|可|为|是|：|:|，|及|和|其|的|（|）|\s|[\u2460-\u2473]|\d+[.、]")
 _LABEL_STOPS = set("，。；;、\n【】") | {chr(c) for c in range(0x2460, 0x2474)}
 _UNIT_DAYS = {"years": 365, "months": 30, "calendar_days": 1, "working_days": 1, "hours": Decimal(1) / 24}
+
+
+class Source(Protocol):
+    """Where requirements come from: a pack, or a user's rule file read against one."""
+
+    id: str
+    coverage: Coverage
+
+    def citation(self, cite: str) -> str: ...
+
+    def parameter(self, parameter_id: str) -> Parameter: ...
 
 
 @dataclass
@@ -130,10 +141,10 @@ class Candidate:
         return all(self.hits)
 
 
-def evaluate(requirement: ClauseRequirement, pack: Pack, doc: Analysed, context: Context,
-             rule_prefix: str | None = None) -> Finding:
+def evaluate(requirement: ClauseRequirement, pack: Source, doc: Analysed, context: Context) -> Finding:
+    """The finding for one requirement: pass, fail, warn or not-applicable, with evidence."""
     finding = Finding(
-        rule=f"{rule_prefix or pack.id}/{requirement.id}", title=requirement.title, status="pass",
+        rule=f"{pack.id}/{requirement.id}", title=requirement.title, status="pass",
         message="", citation=pack.citation(requirement.cite), requirement=requirement.quote,
         level=requirement.level)
     text = doc.text.text
@@ -200,7 +211,7 @@ def _candidates(doc: Analysed, all_hits: list[list[Hit]], requirement: ClauseReq
     return [Candidate(start, end, hits) for _, _, start, end, hits in scored]
 
 
-def _checked(candidates: list[Candidate], requirement: ClauseRequirement, pack: Pack, doc: Analysed,
+def _checked(candidates: list[Candidate], requirement: ClauseRequirement, pack: Source, doc: Analysed,
              context: Context) -> Candidate:
     """The first complete candidate whose values all check out, else the best one.
 
@@ -270,7 +281,7 @@ def _verdict(finding: Finding, status: str, message: str, evidence: list[Evidenc
 
 
 # --- entities ---------------------------------------------------------------------------------
-def _check_entities(requirement: ClauseRequirement, pack: Pack, doc: Analysed, candidate: Candidate,
+def _check_entities(requirement: ClauseRequirement, pack: Source, doc: Analysed, candidate: Candidate,
                     context: Context) -> None:
     anchor = None
     allowed = _allowed_label_text(requirement)
@@ -290,7 +301,7 @@ def _check_entities(requirement: ClauseRequirement, pack: Pack, doc: Analysed, c
                 anchor = value.end  # the party's phone follows its name
 
 
-def _resolve(entity: EntityRequirement, pack: Pack, doc: Analysed, candidate: Candidate, anchor: int | None,
+def _resolve(entity: EntityRequirement, pack: Source, doc: Analysed, candidate: Candidate, anchor: int | None,
              allowed: str, context: Context) -> tuple[Value | None, Problem | None]:
     text = doc.text.text
     start, end = candidate.start, candidate.end
@@ -398,7 +409,7 @@ def _allowed_label_text(requirement: ClauseRequirement) -> str:
     return "\n".join(words)
 
 
-def _insurer(entity: EntityRequirement, pack: Pack, text: str, start: int, end: int,
+def _insurer(entity: EntityRequirement, pack: Source, text: str, start: int, end: int,
              registry: InsurerRegistry) -> tuple[Value | None, Problem | None]:
     """Licensed insurers (or branches) named in the clause; brokers, agents and unknowns refused."""
     regions = _cue_regions(entity, text, start, end)
@@ -447,7 +458,7 @@ def _cue_regions(entity: EntityRequirement, text: str, start: int, end: int) -> 
     return [(cue_end, fragment_bounds(text, cue_end, SENTENCE)[1]) for cue_end in _cue_ends(entity, text, start, end)]
 
 
-def _count(entity: EntityRequirement, pack: Pack, named: list[Value], refused: list[Problem]):
+def _count(entity: EntityRequirement, pack: Source, named: list[Value], refused: list[Problem]):
     required = pack.parameter(entity.at_least).amount.value
     distinct = {v.text: v for v in named}
     if refused and len(distinct) < required:
@@ -457,7 +468,7 @@ def _count(entity: EntityRequirement, pack: Pack, named: list[Value], refused: l
     return Value(entity.kind, "、".join(distinct), named[0].start, named[-1].end), None
 
 
-def _amount(entity: EntityRequirement, pack: Pack, text: str, start: int, end: int):
+def _amount(entity: EntityRequirement, pack: Source, text: str, start: int, end: int):
     extract = entities.EXTRACTORS[entity.kind]
     regions = _cue_regions(entity, text, start, end) or [(start, end)]
     values = [v for s, e in regions for v in extract(text, s, e)]
@@ -471,7 +482,7 @@ def _amount(entity: EntityRequirement, pack: Pack, text: str, start: int, end: i
     return value, None
 
 
-def _period(entity: EntityRequirement, pack: Pack, text: str, start: int, end: int):
+def _period(entity: EntityRequirement, pack: Source, text: str, start: int, end: int):
     """A duration after one of the entity's cues; with a scope, not shorter than the scope's
     period (or, for the coverage start, equal to the pack's offset)."""
     periods = _periods_after_cues(entity, text, start, end) if entity.scope else entities.durations(text, start, end)

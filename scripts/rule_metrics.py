@@ -23,10 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from checkers.check import check_file  # noqa: E402
+from checkers.check import CheckOptions, check_file, check_raw  # noqa: E402
+from checkers.model import Page, RawDocument  # noqa: E402
 from corpus.yamlio import load_yaml_file  # noqa: E402
 
 FLAGS = {"fail", "warn"}
+CASES = ROOT / "tests" / "rule_cases"
 README = ROOT / "README.md"
 BEGIN, END = "<!-- rule-metrics:begin -->", "<!-- rule-metrics:end -->"
 
@@ -71,6 +73,19 @@ def measure(samples: Path) -> dict[str, Tally]:
     return dict(sorted(tallies.items()))
 
 
+def measure_cases() -> Tally:
+    """The short pass/fail snippets of tests/rule_cases/, through the same pipeline."""
+    tally = Tally()
+    for path in sorted(CASES.glob("*.yaml")):
+        for case in load_yaml_file(path):
+            pages = [Page(n, t) for n, t in enumerate(case["text"].split("\f"), start=1)]
+            options = CheckOptions(jurisdiction=case["rule"].split("/")[0], kind=case["kind"])
+            result = check_raw(RawDocument(Path(case["name"]), "txt", pages), options)
+            got = next((f.status for f in result.findings if f.rule == case["rule"]), "missing")
+            tally.add(case["expected"], got, f"{path.stem}:{case['name']}")
+    return tally
+
+
 def table(tallies: dict[str, Tally]) -> str:
     lines = ["| 规则 | 判定数 | 结论一致 | 精确率 | 召回率 |", "|---|---:|---:|---:|---:|"]
     total = Tally()
@@ -105,9 +120,12 @@ def main(argv: list[str] | None = None) -> int:
 
             samples = build_samples(Path(tmp), pdf=not args.no_pdf).parent
         tallies = measure(samples)
-    text = table(tallies)
+    cases = measure_cases()
+    text = table(tallies) + (
+        f"\n\n规则用例（tests/rule_cases/，{cases.total} 段条款原文）：结论一致 {cases.exact}，"
+        f"精确率 {Tally.ratio(cases.tp, cases.tp + cases.fp)}，召回率 {Tally.ratio(cases.tp, cases.tp + cases.fn)}。")
     print(text)
-    misses = [m for t in tallies.values() for m in t.misses]
+    misses = [m for t in (*tallies.values(), cases) for m in t.misses]
     for miss in misses:
         print("  不一致：", miss)
     if not args.no_readme:
