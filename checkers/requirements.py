@@ -337,11 +337,6 @@ def _valid_or_problem(entity: EntityRequirement, value: Value) -> tuple[Value | 
     return None, Problem(f"{entity.role}：{value.problem}", value.start, value.end)
 
 
-def _blank_message(entity: EntityRequirement, placeholder: str) -> str:
-    shown = f"“{placeholder}”" if placeholder else "空白"
-    return f"{entity.role}未填写（为{shown}）"
-
-
 def _cue_ends(entity: EntityRequirement, text: str, start: int, end: int) -> list[int]:
     """Where each occurrence of one of the entity's cues ends inside text[start:end]."""
     cues = tuple(c for c in entity.cues if len(c) > 1)
@@ -364,7 +359,7 @@ def _phone(entity: EntityRequirement, text: str, anchor: int | None, start: int,
             return _valid_or_problem(entity, numbers[0])
         placeholder = entities.blank_after(text, slot_start) if after_cue else None
         if placeholder is not None:
-            return None, Problem(_blank_message(entity, placeholder), slot_start, slot_start + len(placeholder) + 1)
+            return None, _blank(entity, text, slot_start, placeholder)
     if not slots:
         numbers = [v for v in entities.phones(text, start, end) if _label_fits(text, v.start, allowed, start)]
         if numbers:
@@ -376,19 +371,31 @@ def _first_blank_after_cue(entity: EntityRequirement, text: str, start: int, end
     for cue_end in _cue_ends(entity, text, start, end):
         placeholder = entities.blank_after(text, cue_end)
         if placeholder is not None:
-            return Problem(_blank_message(entity, placeholder), cue_end, cue_end + len(placeholder) + 1)
+            return _blank(entity, text, cue_end, placeholder)
     return None
+
+
+def _blank(entity: EntityRequirement, text: str, cue_end: int, placeholder: str) -> Problem:
+    """The problem of an empty slot, quoting its label too (“维修单位联系电话：______”)."""
+    shown = f"“{placeholder}”" if placeholder else "空白"
+    return Problem(f"{entity.role}未填写（为{shown}）", _label_start(text, cue_end, 0),
+                   cue_end + len(placeholder) + 1)
 
 
 def _label_fits(text: str, pos: int, allowed: str, floor: int) -> bool:
     """Whether the words just before a phone number (its label, not reaching back past `floor`)
     could name this party's phone: everything in it is generic or the requirement's own
     vocabulary. “售楼处电话”, “物业服务中心（客服电话：” name another party."""
-    label_start = pos
-    while label_start > floor and text[label_start - 1] not in _LABEL_STOPS and pos - label_start < 24:
-        label_start -= 1
-    label = _GENERIC_LABEL.sub("", text[label_start:pos])
+    label = _GENERIC_LABEL.sub("", text[_label_start(text, pos, floor):pos])
     return _uncovered(label, allowed) <= 1
+
+
+def _label_start(text: str, pos: int, floor: int, reach: int = 24) -> int:
+    """Where the label ending at `pos` begins: after the last separator, at most `reach` back."""
+    start = pos
+    while start > floor and text[start - 1] not in _LABEL_STOPS and pos - start < reach:
+        start -= 1
+    return start
 
 
 def _uncovered(label: str, vocabulary: str) -> int:
