@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the project needs on a fresh Debian/Ubuntu machine with Python 3.10+:
-# a virtual environment in .venv with the project and its test tools installed.
+# LibreOffice and the Noto CJK fonts (apt), and a virtual environment in .venv with the project
+# and its test tools installed.
 # Idempotent: re-running only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq && $SUDO apt-get install -y -qq python3-venv python3-pip >/dev/null
 fi
+bash scripts/install_system_deps.sh
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
