@@ -6,6 +6,7 @@ loading the packs.
 """
 import io
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -78,13 +79,12 @@ def test_example_into_generate_for_every_type_and_pack(type_id, tmp_path, idi):
 def test_docs_list_json_and_pack_filter(idi):
     rows = json.loads(idi("docs", "list", "--format", "json").stdout)
     by_id = {r["id"]: r for r in rows}
-    assert by_id["owner-notice"]["available"] and not by_id["design-risk-report"]["available"]
-    assert by_id["design-risk-report"]["status"] == "模板待建"
+    assert all(row["available"] for row in rows)
     assert {m["pack"] for m in by_id["final-risk-report"]["mandates"]} >= {"shanghai-2025", "beijing-2019"}
     beijing = json.loads(idi("docs", "list", "--pack", "北京", "--format", "json").stdout)
     assert all(len(r["mandates"]) == 1 and r["mandates"][0]["pack"] == "beijing-2019" for r in beijing)
     table = idi("docs", "list", "--pack", "shanghai-2025").stdout
-    for text in ("报价函", "第五条", "模板待建", "可生成"):
+    for text in ("报价函", "第五条", "可生成"):
         assert text in table
 
 
@@ -122,24 +122,21 @@ def test_templates_check_exit_codes(tmp_path, idi):
     assert bad.returncode == 1 and "缺少必需的变量 quality_risks" in bad.stdout
 
 
-def test_pdf_output(tmp_path, idi):
-    if importlib_util_missing("docgen.pdf"):
-        result = idi("generate", "owner-notice", "--data", "-", "-o", tmp_path / "n.pdf", check=False,
-                     stdin=docgen.example_text("owner-notice"))
-        assert result.returncode == 2 and "PDF 转换功能（docgen.pdf）不可用" in result.stderr
-        return
+def test_pdf_output_reads_back_with_the_docx_text(tmp_path, idi):
     import shutil
+
     if not shutil.which("soffice"):
         pytest.skip("LibreOffice 未安装")
-    result = idi("generate", "owner-notice", "--data", "-", "-o", tmp_path / "n.pdf", check=False,
-                 stdin=docgen.example_text("owner-notice"))
-    assert result.returncode == 0, result.stderr
-    import pdfplumber
-    with pdfplumber.open(tmp_path / "n.pdf") as pdf:
-        text = "".join(page.extract_text() or "" for page in pdf.pages).replace(" ", "").replace("\n", "")
-    assert "负责保险理赔工作的单位及其联系方式" in text and "95518" in text
+    example = docgen.example_text("owner-notice")
+    idi("generate", "owner-notice", "--data", "-", "-o", tmp_path / "n.docx", stdin=example)
+    idi("generate", "owner-notice", "--data", "-", "-o", tmp_path / "n.pdf", stdin=example)
+    import pypdfium2 as pdfium
 
+    # Compared on words and numbers: LibreOffice hangs a line-final 。 into the margin, where
+    # the PDF's text layer may not report it.
+    words = lambda text: re.sub(r"[^\w]", "", text)  # noqa: E731
+    pdf = pdfium.PdfDocument(tmp_path / "n.pdf")
+    pdf_text = words("".join(page.get_textpage().get_text_range() for page in pdf))
+    paragraphs = [words(line) for line in docgen.readback.document_text(tmp_path / "n.docx").splitlines()]
+    assert [p for p in paragraphs if p not in pdf_text] == []
 
-def importlib_util_missing(name: str) -> bool:
-    import importlib.util
-    return importlib.util.find_spec(name) is None

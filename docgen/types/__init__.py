@@ -26,6 +26,15 @@ EXAMPLES = Path(__file__).parents[1] / "examples"
 MODULES = (
     "quotation_letter", "coinsurance_agreement", "briefing_minutes", "sales_contract", "final_risk_report",
     "owner_notice", "quality_warranty", "owner_announcement", "denial_notice",
+    "risk_management_authorization", "coverage_statement", "revisit_notice",
+    "claims_briefing_minutes", "dispute_appraisal_application", "participant_notice",
+    "subrogation_notice", "joint_inspection_notice", "determination_notice",
+    "fund_repair_application", "fund_replenishment_agreement", "buyer_consent",
+    "developer_insurer_agreement", "risk_management_contract", "insurance_contract",
+    "preliminary_risk_analysis", "risk_management_plan", "risk_assessment_plan",
+    "process_inspection_report", "design_risk_report", "household_inspection_report", "pre_viewing_report",
+    "test_plan", "emergency_plan", "work_inspection_plan", "claims_plan", "claims_procedure",
+    "claims_procedure_rules", "platform_report", "rectification_reply",
 )
 
 
