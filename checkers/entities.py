@@ -90,6 +90,7 @@ def phones(text: str, start: int = 0, end: int | None = None) -> list[Value]:
 _ORG_SUFFIX = (r"(?:股份有限公司|有限责任公司|有限公司|集团公司|分公司|支公司|营业部|公司|集团|"
                r"研究院|设计院|事务所|服务中心|理赔中心|客服中心|中心|管理处|办公室|项目部|部)")
 _ORG = re.compile(r"[\u4e00-\u9fffA-Za-z0-9&＆·（）()\[\]【】_＿Xx×*＊]{2,40}?" + _ORG_SUFFIX + r"(?:[\u4e00-\u9fff]{0,8}?(?:分公司|支公司|营业部))?")
+_ORG_TAIL = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|分公司|公司)")
 _ORG_LEAD = re.compile(r"^(?:由|为|是|系|即|请|向|经|和|与|及|或|的|：|:)+")
 _ORG_SEPARATOR = re.compile(r".*[，。；、：:的]")  # names do not contain 的: “负责维修的单位”
 _ORG_LEAD_WORD = re.compile(r".*?(?:为|由|是|系)(?=.{4})")
@@ -102,12 +103,15 @@ _GENERIC_NAME = re.compile(
 def organisations(text: str, start: int = 0, end: int | None = None) -> list[Value]:
     """Organisation names in text[start:end]; placeholders (XX公司, 【  】公司) carry a problem."""
     found = []
-    for match in _ORG.finditer(text, start, len(text) if end is None else end):
-        name, offset = _trim_org(match.group())
+    end = len(text) if end is None else end
+    for match in _ORG.finditer(text, start, end):
+        tail = _ORG_TAIL.match(text, match.end(), end)  # 上海建工七建集团 + 有限公司
+        name, offset = _trim_org(match.group() + (tail.group() if tail else ""))
+        span_end = tail.end() if tail else match.end()
         if _GENERIC_NAME.fullmatch(name) or len(name) < 3 or name.endswith(("的部", "全部", "内部", "外部")):
             continue
         problem = f"“{name}”是占位符，未填写真实名称" if BLANK.search(name) else None
-        found.append(Value("organisation", name, match.start() + offset, match.end(), problem))
+        found.append(Value("organisation", name, match.start() + offset, span_end, problem))
     return found
 
 

@@ -13,6 +13,8 @@ Civil Code (民法典) 第二百零一条至第二百零四条:
 """
 from __future__ import annotations
 
+import functools
+
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -32,8 +34,9 @@ _HOLIDAY_NAMES = {
 }
 
 
+@functools.lru_cache(maxsize=1)
 def covered_years() -> tuple[int, int]:
-    """First and last year the official calendar data covers."""
+    """First and last year the official calendar data covers (fixed for the installed data)."""
     years = [d.year for d in chinese_calendar.holidays]
     return min(years), max(years)
 

@@ -5,6 +5,8 @@ import json
 import shutil
 import sys
 import tempfile
+from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -77,40 +79,85 @@ def _print_entries(entries, pack) -> None:
 # idi generate
 
 
+STAGE_HELP = ("underwriting 承保、pre-construction 开工前、construction 施工、completion 竣工交付、"
+              "pre-cover 保险责任开始前、claims 理赔、ongoing 常设")
+
+
 @click.command("generate")
-@click.argument("type_id", metavar="TYPE")
+@click.argument("type_id", metavar="[TYPE]", required=False)
 @click.option("-j", "--jurisdiction", help="规则包 id 或城市名；覆盖数据中的 pack:。")
-@click.option("--data", "data_path", help="数据文件（YAML）；- 表示从标准输入读取。")
+@click.option("--data", "data_path", help="数据文件（YAML）：该文书的数据，或项目文件；- 表示从标准输入读取。")
 @click.option("--example", is_flag=True, help="输出该文书的完整示例数据（YAML）。")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="输出文件（.docx，或 .pdf 经 LibreOffice 转换）；默认 TYPE.docx。")
-@click.option("--draft", is_flag=True, help="草稿：缺项标注【待补】并加“草稿”水印，不因缺项报错。")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="输出文件（.docx，或 .pdf 经 LibreOffice 转换）；默认 TYPE.docx。"
+                   "用 --stage、--rows 时为输出文件夹（必填）。")
+@click.option("--stage", help=f"生成项目文件在该阶段应出具的全部文书（{STAGE_HELP}）。")
+@click.option("--rows", "rows_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="每行生成一份 TYPE：CSV（UTF-8 或 GB18030）或 XLSX，列名为字段名（业主姓名、户号、联系电话 …）。")
+@click.option("--name-column", help="与 --rows 同用：文件名取自哪一列（列名），默认第一列。")
+@click.option("--pdf", is_flag=True, help="与 --stage、--rows 同用：同时把每份 .docx 转为 PDF（一次 LibreOffice 批量转换）。")
+@click.option("--pdfa", is_flag=True, help="PDF 采用 PDF/A-2b 存档格式（用于 -o 文件名.pdf 或 --pdf）。")
+@click.option("--draft", is_flag=True, help="草稿：缺项标注【待补】并加“草稿”水印，不因缺项报错（--stage、--rows 时只有数据不全的文书生成草稿）。")
 @click.option("--force", is_flag=True, help="允许覆盖已存在的输出文件。")
 @click.option("--template", "template", type=click.Path(dir_okay=False, path_type=Path),
               help="使用自己的 .docx 模板（沙箱渲染）。")
-def generate(type_id: str, jurisdiction: str | None, data_path: str | None, example: bool, output: Path | None,
-             draft: bool, force: bool, template: Path | None) -> None:
-    """按规则包生成文书 TYPE（idi docs list 查看全部类型）。"""
-    import docgen
-    if example and data_path:
-        raise click.UsageError("--example 与 --data 不能同时使用。")
+def generate(type_id: str | None, jurisdiction: str | None, data_path: str | None, example: bool,
+             output: Path | None, stage: str | None, rows_path: Path | None, name_column: str | None, pdf: bool,
+             pdfa: bool, draft: bool, force: bool, template: Path | None) -> None:
+    """按规则包生成文书 TYPE（idi docs list 查看全部类型）；或用 --stage 由项目文件生成一个阶段的全部文书，
+    用 --rows 按表格每行（每户）生成一份。"""
+    _check_combination(type_id, example, data_path, stage, rows_path, name_column, pdf, template)
     if example:
         return _write_example(type_id, jurisdiction, output, force)
-    if not data_path:
+    if stage or rows_path:
+        if output is None:
+            raise click.UsageError("请用 -o 指定输出文件夹。")
+        if output.exists() and not output.is_dir():
+            raise click.UsageError(f"-o 应为文件夹：{output} 是文件。")
+    options = {"draft": draft, "force": force, "pdf": pdf or pdfa, "pdfa": pdfa}
+    if stage:
+        return _generate_packet(stage, data_path, jurisdiction, output, **options)
+    if rows_path:
+        return _generate_rows(type_id, data_path, jurisdiction, rows_path, name_column, output, template, **options)
+    _generate_one(type_id, data_path, jurisdiction, output, draft, force, template, pdfa)
+
+
+def _check_combination(type_id, example, data_path, stage, rows_path, name_column, pdf, template) -> None:
+    if stage and type_id:
+        raise click.UsageError("--stage 生成该阶段的全部文书，不能同时指定 TYPE。")
+    if not stage and not type_id:
+        raise click.UsageError("请指定文书类型 TYPE，或用 --stage 生成一个阶段的全部文书（idi docs list 查看类型）。")
+    if stage and (rows_path or template):
+        raise click.UsageError("--stage 不能与 --rows、--template 同用。")
+    if name_column and not rows_path:
+        raise click.UsageError("--name-column 须与 --rows 同用。")
+    if pdf and not (stage or rows_path):
+        raise click.UsageError("单份文书请用 -o 文件名.pdf 输出 PDF；--pdf 用于 --stage 和 --rows。")
+    if example and (data_path or stage or rows_path):
+        raise click.UsageError("--example 不能与 --data、--stage、--rows 同用。")
+    if not example and not data_path:
         raise click.UsageError("请用 --data 指定数据文件（- 表示标准输入），或用 --example 输出示例数据。")
-    data, base_dir, source = _read_data(data_path)
+
+
+def _generate_one(type_id, data_path, jurisdiction, output, draft, force, template, pdfa) -> None:
+    import docgen
+    data, pack, base_dir, source = _document_data(type_id, data_path, jurisdiction)
     output = output or Path(f"{type_id}.docx")
+    if output.is_dir():
+        raise click.UsageError(f"-o 应为文件名（.docx 或 .pdf）：{output} 是文件夹。")
     if output.exists() and not force:
         raise IdiError(f"{output}：文件已存在；如需覆盖请加 --force")
-    if output.suffix.lower() == ".pdf":
-        result = _generate_pdf(type_id, data, jurisdiction, output, draft, template, base_dir, source)
-    elif output.suffix.lower() == ".docx":
-        result = docgen.render(type_id, data, jurisdiction, output, draft=draft, template=template, force=force,
+    suffix = output.suffix.lower()
+    if pdfa and suffix != ".pdf":
+        raise click.UsageError("--pdfa 用于 PDF 输出：请写 -o 文件名.pdf。")
+    if suffix == ".pdf":
+        result = _generate_pdf(type_id, data, pack, output, draft, template, base_dir, source, pdfa)
+    elif suffix == ".docx":
+        result = docgen.render(type_id, data, pack, output, draft=draft, template=template, force=force,
                                base_dir=base_dir, source=source)
     else:
         raise click.UsageError(f"输出文件须以 .docx 或 .pdf 结尾：{output}")
-    for warning in result.warnings:
-        click.echo(f"注意：{warning}" if not warning.startswith("注意") else warning, err=True)
+    _echo_warnings(result.warnings)
     kind = "草稿" if result.draft else "文书"
     click.echo(f"已生成{kind} {output}（{result.type_id}，规则包 {result.pack}）", err=True)
 
@@ -134,20 +181,123 @@ def _read_data(data_path: str):
     return load_yaml_file(path), path.resolve().parent, str(path)
 
 
-def _generate_pdf(type_id, data, jurisdiction, output: Path, draft, template, base_dir, source):
+def _record(data, base_dir: Path, source: str, jurisdiction: str | None):
+    from docgen.packets import record_from
+    record = record_from(data, source, base_dir, jurisdiction)
+    _echo_warnings(record.warnings)
+    return record
+
+
+def _document_data(type_id: str, data_path: str, jurisdiction: str | None):
+    """(data, pack, base dir, source): a document's data file as it is, or a project record's
+    sections for TYPE with the record's pack."""
+    from docgen.packets import is_record
+    data, base_dir, source = _read_data(data_path)
+    if not is_record(data):
+        return data, jurisdiction, base_dir, source
+    record = _record(data, base_dir, source, jurisdiction)
+    return record.data_for(type_id), record.pack, base_dir, source
+
+
+def _generate_pdf(type_id, data, pack, output: Path, draft, template, base_dir, source, pdfa=False):
     import docgen
-    try:
-        from docgen.pdf import convert_to_pdf
-    except ImportError:
-        raise IdiError("PDF 转换功能（docgen.pdf）不可用；请输出 .docx，或安装后重试") from None
+    from docgen.bulk import pdf_converter
+    convert = pdf_converter()
     with tempfile.TemporaryDirectory(prefix="idi-") as folder:
         docx = Path(folder) / f"{output.stem}.docx"
-        result = docgen.render(type_id, data, jurisdiction, docx, draft=draft, template=template,
+        result = docgen.render(type_id, data, pack, docx, draft=draft, template=template,
                                base_dir=base_dir, source=source)
-        pdfs = convert_to_pdf([docx], Path(folder))
+        pdfs = convert([docx], Path(folder), pdfa=pdfa)
         output.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(pdfs[0]), output)
     return result
+
+
+def _generate_packet(stage: str, data_path: str, jurisdiction: str | None, output: Path, *, draft: bool,
+                     force: bool, pdf: bool, pdfa: bool) -> None:
+    from docgen import catalogue
+    from docgen.packets import generate_packet
+    record = _record(*_read_data(data_path), jurisdiction)
+    packet = generate_packet(record, stage, output, draft=draft, force=force, pdf=pdf)
+    title = f"{record.name or '项目'} · {catalogue.STAGES[stage]}阶段文书（{record.pack.city}，{record.pack.id}）"
+    _finish(packet.outcomes, output, title, "文书", pdf, pdfa)
+
+
+def _generate_rows(type_id: str, data_path: str, jurisdiction: str | None, rows_path: Path,
+                   name_column: str | None, output: Path, template: Path | None, *, draft: bool, force: bool,
+                   pdf: bool, pdfa: bool) -> None:
+    import docgen
+    from docgen.bulk import Batch, read_rows, row_tasks
+    doc_type = docgen.get_type(type_id)
+    data, pack, base_dir, source = _document_data(type_id, data_path, jurisdiction)
+    rows = read_rows(rows_path)
+    tasks, columns = row_tasks(doc_type, data, rows, output, name_column=name_column)
+    if columns.ignored:
+        click.echo(f"注意：{rows_path} 中的列 {'、'.join(columns.ignored)} 不对应 {type_id} 的字段，已忽略", err=True)
+    batch = Batch(pack, draft=draft, force=force, pdf=pdf, base_dir=base_dir, template=template)
+    with _progress(len(tasks), f"生成 {doc_type.title}") as advance:
+        outcomes = batch.run(tasks, progress=advance)
+    _finish(outcomes, output, f"{doc_type.title}：{rows_path.name} 每行一份", "行", pdf, pdfa)
+
+
+@contextmanager
+def _progress(total: int, description: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    out = Console(stderr=True)
+    with Progress(*columns, console=out, transient=True, disable=not out.is_terminal) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda outcome: progress.advance(task)
+
+
+def _finish(outcomes, output: Path, title: str, first_column: str, pdf: bool, pdfa: bool) -> None:
+    """PDFs of the written documents (one LibreOffice run), warnings, the summary table."""
+    from docgen.bulk import convert_pdfs
+    try:
+        if pdf:
+            with console.status("正在用 LibreOffice 转换 PDF …"):
+                convert_pdfs(outcomes, output, pdfa=pdfa)
+    finally:
+        for outcome in outcomes:
+            _echo_warnings(outcome.warnings, f"{outcome.task.label}：")
+        _print_outcomes(outcomes, title, first_column)
+    if any(o.failed for o in outcomes):
+        sys.exit(1)
+
+
+def _print_outcomes(outcomes, title: str, first_column: str) -> None:
+    table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
+    for column in (first_column, "文件", "状态"):
+        table.add_column(column, overflow="fold")
+    for outcome in outcomes:
+        files = [p.name for p in (outcome.task.path, outcome.pdf) if p]
+        table.add_row(escape(outcome.task.label), escape("、".join(files) or "—"), escape(_status_text(outcome)))
+    console.print(table)
+    counts = Counter(o.status for o in outcomes)
+    counts["pdf"] = sum(bool(o.pdf_error) for o in outcomes)
+    parts = [f"{name} {counts[key]}" for key, name in
+             (("written", "已生成"), ("draft", "草稿"), ("exists", "已存在跳过"), ("pending", "模板待建"),
+              ("failed", "失败"), ("pdf", "PDF 转换失败")) if counts[key]]
+    console.print(f"共 {len(outcomes)} 项：{'，'.join(parts) or '无'}。", markup=False)
+
+
+def _status_text(outcome) -> str:
+    if outcome.pdf_error:
+        return f"{outcome.status_title}；PDF 转换失败：{outcome.pdf_error}"
+    if outcome.status == "draft":
+        gaps = sum(w.startswith("草稿缺项") for w in outcome.warnings)
+        return f"{outcome.status_title}（{gaps} 项待补）"
+    if outcome.status == "exists":
+        return f"{outcome.status_title}（{outcome.reason}）"
+    if outcome.status == "failed":
+        return f"{outcome.status_title}：{outcome.reason.removeprefix(outcome.task.label + '：')}"
+    return outcome.status_title
+
+
+def _echo_warnings(warnings, prefix: str = "") -> None:
+    for warning in warnings:
+        text = warning if warning.startswith("注意") else f"注意：{warning}"
+        click.echo(f"{prefix}{text}", err=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ def test_organisations_trim_lead_words_and_flag_placeholders():
     found = entities.organisations(text)
     assert [(v.text, v.valid) for v in found] == [
         ("上海甲建设有限公司", True), ("XX公司", False), ("上海由由物业管理有限公司", True)]
+    assert [v.text for v in entities.organisations("维修单位为上海建工七建集团有限公司，电话")] == [
+        "上海建工七建集团有限公司"]
 
 
 @pytest.mark.parametrize("text, value, unit", [
