@@ -2,9 +2,10 @@
 
 A type's template spec is a function `spec(b: TemplateBuilder)` that calls the builder's methods
 with text holding docxtpl/Jinja tags (`{{ project.name }}`, loops with `b.each(…)`, conditions with
-`b.when(…)`). `build_template(spec)` returns the .docx bytes; `scripts/build_templates.py` writes
-them to templates/. Builds are deterministic (fixed timestamps and metadata), so a test can
-compare the committed templates with a fresh build.
+`b.when(…)`), and the parts several types print (masthead, particulars table, numbered items, closing and
+signature, signing table, meeting, coverage and report tables …). `build_template(spec)` returns the
+.docx bytes; `scripts/build_templates.py` writes them to templates/. Builds are deterministic (fixed
+timestamps and metadata), so a test can compare the committed templates with a fresh build.
 
 Page (GB/T 9704—2012): A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (type area
 156 × 225 mm); title 二号 (22 pt) 方正小标宋简体 centred; body 三号 (16 pt) 仿宋, first line
@@ -64,6 +65,26 @@ STYLES = {
 }
 _KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid", "Header", "Footer",
                 "HeaderChar", "FooterChar"}
+
+
+# Standard rows of a particulars table, by label: the project and its parties as schemas.Project,
+# Insurer and Organisation hold them (a unit the data may leave out shows —), the document's date.
+PARTICULARS = {
+    "项目名称": "{{ project.name }}",
+    "项目地址": "{{ project.address }}",
+    "建设单位": "{{ project.developer.name }}",
+    "施工单位": "{% if project.builder %}{{ project.builder.name }}{% else %}—{% endif %}",
+    "监理单位": "{% if project.supervisor %}{{ project.supervisor.name }}{% else %}—{% endif %}",
+    "保险公司": "{{ insurer.name }}",
+    "风险管理机构": "{{ risk_manager.name }}",
+    "报告日期": "{{ date }}",
+}
+
+
+def person(var: str) -> str:
+    """Template text for a schemas.Person: '张三（项目经理），联系电话：138…' (title and phone where given)."""
+    return ("{{ %s.name }}{%% if %s.title %%}（{{ %s.title }}）{%% endif %%}"
+            "{%% if %s.phone %%}，联系电话：{{ %s.phone }}{%% endif %%}") % ((var,) * 5)
 
 
 class TemplateBuilder:
@@ -249,6 +270,139 @@ class TemplateBuilder:
             if header:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _run(paragraph, text, font, TABLE_PT)
+
+    # -- standard parts, shared by several types ------------------------------------------------
+
+    def numbered(self, sequence: str, text: str = "{{ x }}", var: str = "x") -> None:
+        """Items as 1．… 2．… paragraphs."""
+        with self.each(var, sequence):
+            self.para("{{ loop.index }}．" + text)
+
+    def closing(self, words: str, *lines: str, copies: bool = False, **signature) -> None:
+        """A letter's last words ('特此通知。'), its signature (see `signature`) and, with `copies`, 抄送."""
+        self.para(words)
+        self.signature(*lines, **signature)
+        if copies:
+            self.copy_to()
+
+    def open_points(self, then: str, sequence: str = "open_points") -> None:
+        """What the regulation leaves open (derived.gap_lines), when it leaves anything, and how the
+        document settles it (`then`)."""
+        with self.when(sequence):
+            self.para("规定未明确的事项：{% for g in " + sequence + " %}{{ g }}{% if not loop.last %}；{% endif %}"
+                      "{% endfor %}。" + then)
+
+    def submission(self, heading: str, lead: str, noun: str = "本报告") -> None:
+        """Where a report goes (`lead`), and the pack's time limit for uploading it with its date
+        (derived.due as `upload`)."""
+        self.heading(heading)
+        self.para(lead + "{% if upload %}{{ upload.sentence }}{% if upload.when %}，" + noun + "{{ upload.when }}上传"
+                  "{% endif %}。{% endif %}")
+
+    def masthead(self, subtitle: Optional[str] = None, number: bool = False) -> None:
+        """The document's title ({{ doc.title }}), with `number` under its 发文字号 (a 公文: a letter or
+        notice, when the data gives one), then `subtitle` (e.g. the project) and a blank line."""
+        if number:
+            self.doc_number()
+        self.title("{{ doc.title }}")
+        if subtitle:
+            self.subtitle(subtitle)
+        self.blank()
+
+    def report_heading(self, subtitle: str = "（{{ project.name }}）") -> None:
+        """Title, the subject (the project) as subtitle, and the report's number (编号) at the right under
+        them: a report or plan is not a 公文, its number does not stand above the title."""
+        self.title("{{ doc.title }}")
+        self.subtitle(subtitle)
+        with self.when("doc_number"):
+            self.paragraph("IDI Number", "编号：{{ doc_number }}")
+        self.blank()
+
+    def particulars(self, *rows: str | tuple[str, str]) -> None:
+        """A two-column table of labels and values; a row given by its label alone is the standard one
+        (PARTICULARS)."""
+        self.info_table([(row, PARTICULARS[row]) if isinstance(row, str) else row for row in rows])
+
+    def confirmation(self, party: str = "建设单位确认：{{ project.developer.name }}（盖章）") -> None:
+        """Under the signature: the confirming party and who confirmed when (schemas.Confirmation
+        `confirmation`), else blanks to fill in by hand."""
+        self.right(party)
+        self.right("{% if confirmation %}确认人：{{ confirmation.by.name }}　{{ confirmation.signed_on }}"
+                   "{% else %}确认人：________　____年__月__日{% endif %}")
+
+    def copy_to(self, sequence: str = "copies") -> None:
+        """抄送：a，b。 (when there are any)."""
+        with self.when(sequence):
+            self.plain("抄送：{% for c in " + sequence + " %}{{ c }}{% if not loop.last %}，{% endif %}{% endfor %}。")
+
+    def sign_table(self, sequence: str = "signatories") -> None:
+        """Each party's name and role ({name, role}), with room for its seal, its representative and the date."""
+        self.table([("单位", 62, "{{ s.name }}"), ("身份", 26, "{{ s.role }}"), ("盖章", 24, ""),
+                    ("代表签字", 22, ""), ("日期", 22, "")], sequence, "s")
+
+    def signing(self, label: str = "签订日期", place: bool = True) -> None:
+        """An agreement's end: the parties' signature table, then the date (and the place, if given)."""
+        self.blank()
+        self.sign_table()
+        self.right(label + "：{{ date }}" + ("{% if place %}　签订地点：{{ place }}{% endif %}" if place else ""))
+
+    def meeting_table(self, organiser: str = "{{ doc.issuer }}") -> None:
+        """The project and the meeting (schemas.Meeting `meeting`): when, where, who organised, chaired, recorded."""
+        self.particulars(
+            "项目名称", "项目地址",
+            ("会议时间", "{{ meeting.date }} {{ meeting.time }}"),
+            ("会议地点", "{{ meeting.place }}"),
+            ("会议组织", organiser),
+            ("主持人", "{{ meeting.host.name }}{% if meeting.host.title %}（{{ meeting.host.title }}）{% endif %}"),
+            ("记录人", "{% if meeting.recorder %}{{ meeting.recorder.name }}{% else %}—{% endif %}"),
+        )
+
+    def attendees_table(self, sequence: str = "meeting.attendees") -> None:
+        self.table([("序号", 14, "{{ loop.index }}"), ("单位", 52, "{{ a.unit }}"), ("姓名", 22, "{{ a.name }}"),
+                    ("职务（角色）", 34, "{{ a.role }}"), ("联系电话", 34, "{{ a.phone }}")], sequence, "a")
+
+    def minutes_end(self, heading: str) -> None:
+        """Minutes' last section — the follow-ups (`follow_ups`, {text}) and the other resolutions
+        (`resolutions`), numbered on — and the signatures of the chair and the recorder."""
+        with self.when("follow_ups or resolutions"):
+            self.heading(heading)
+            with self.each("f", "follow_ups"):
+                self.para("{{ loop.index }}．{{ f.text }}。")
+            with self.each("x", "resolutions"):
+                self.para("{{ loop.index + follow_ups|length }}．{{ x }}")
+        self.signature("主持人：{{ meeting.host.name }}",
+                       "记录人：{% if meeting.recorder %}{{ meeting.recorder.name }}{% else %}____________{% endif %}")
+
+    def coverage_table(self, rows: str = "coverage.scopes") -> None:
+        """The scopes (derived.coverage `scopes`): title, contents, period."""
+        self.table([("承保范围", 40, "{{ s.title }}"), ("承保内容", 88, "{{ s.contents }}"),
+                    ("{{ coverage.period_term }}", 28, "{{ s.period }}")], rows, "s")
+
+    def staff_table(self, sequence: str) -> None:
+        """A team (schemas.StaffMember)."""
+        self.table([("序号", 12, "{{ loop.index }}"), ("单位", 40, "{{ s.unit or '—' }}"), ("姓名", 18, "{{ s.name }}"),
+                    ("岗位", 26, "{{ s.role }}"), ("执业资格或职称", 34, "{{ s.qualification or '—' }}"),
+                    ("联系电话", 26, "{{ s.phone or '—' }}")], sequence, "s")
+
+    def risk_table(self, sequence: str = "risks") -> None:
+        """Quality risks (schemas.RiskEntry)."""
+        self.table([("序号", 12, "{{ loop.index }}"), ("部位或分部分项工程", 34, "{{ r.part }}"),
+                    ("可能存在的质量风险", 52, "{{ r.risk }}"), ("等级", 12, "{{ r.level }}"),
+                    ("防控措施或建议", 46, "{{ r.measure or '—' }}")], sequence, "r")
+
+    def schedule_table(self, sequence: str = "schedule") -> None:
+        """A schedule by stage (schemas.ScheduleRow)."""
+        self.table([("阶段", 26, "{{ s.stage }}"), ("计划时间", 30, "{{ s.period }}"), ("工作内容", 56, "{{ s.work }}"),
+                    ("每月检查", 16, "{% if s.inspections_per_month %}{{ s.inspections_per_month }}次"
+                                  "{% else %}—{% endif %}"),
+                    ("成果文件", 28, "{{ s.output or '—' }}")], sequence, "s")
+
+    def defects_table(self, sequence: str = "defect_rows") -> None:
+        """Defects as derived.defect_rows gives them (status, photo)."""
+        self.table([("编号", 14, "{{ d.number }}"), ("部位", 24, "{{ d.location }}"),
+                    ("缺陷描述", 36, "{{ d.description }}"), ("严重程度", 14, "{{ d.severity }}"),
+                    ("整改责任单位", 24, "{{ d.responsible or '—' }}"), ("整改状态", 22, "{{ d.status }}"),
+                    ("照片", 22, "{% if d.photo %}{{ d.photo }}{% else %}—{% endif %}")], sequence, "d")
 
     # -- output -----------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""Shared parts of every document type's input: project, parties, insurer, people, meeting,
-defect items, dates, money, percentages, phones.
+"""Shared parts of the document types' input: project and its profile, parties and units, insurer,
+people and staff, meeting, confirmation, risks, schedules, defect items, dates, money, percentages,
+phones.
 
 Each field carries a Chinese title (`Field(title=…)`), so a validation error names the field
 both by its path (`insurer.phone`) and in words (保险公司 › 联系电话). Every model refuses
@@ -121,6 +122,7 @@ Text = Annotated[str, BeforeValidator(_text)]
 ClockText = Annotated[str, BeforeValidator(_clock)]
 InsurerName = Annotated[Text, AfterValidator(_licensed_insurer)]
 Severity = Literal["严重", "一般"]
+RiskLevel = Literal["高", "中", "低"]
 HousingType = Literal["商品房", "保障房"]
 Milestone = Literal[tuple(MILESTONES)]  # type: ignore[valid-type]
 
@@ -146,6 +148,26 @@ class Organisation(Part):
     address: Optional[Text] = Field(None, title="地址")
     contact: Optional[Text] = Field(None, title="联系人")
     phone: Optional[Phone] = Field(None, title="联系电话")
+
+
+class Unit(Organisation):
+    """A participating unit named with its role (施工单位、设计单位、监理单位、设备材料供应商 …)."""
+
+    role: Text = Field(title="单位类别", description="如 施工单位、设计单位、监理单位、设备材料供应商、物业服务企业")
+
+
+class StaffMember(Part):  # one of a team: risk managers, inspectors, the claims or emergency team
+    unit: Optional[Text] = Field(None, title="单位")
+    name: Text = Field(title="姓名")
+    role: Text = Field(title="岗位（职责）")
+    qualification: Optional[Text] = Field(None, title="执业资格或职称")
+    years: Optional[int] = Field(None, ge=0, le=60, title="工程建设工作年限")
+    phone: Optional[Phone] = Field(None, title="联系电话")
+
+
+class Confirmation(Part):  # a party's confirmation of a plan or a reply
+    by: Person = Field(title="确认人")
+    signed_on: IsoDate = Field(title="确认日期")
 
 
 class Developer(Organisation):
@@ -188,6 +210,19 @@ class Project(Part):
         default_factory=dict, title="里程碑日期")
 
 
+class ProjectProfile(Part):
+    """工程概况 beyond the shared Project: size, structure, delivery standard, cost."""
+
+    area: Optional[Decimal] = Field(None, gt=0, title="总建筑面积（平方米）")
+    buildings: Optional[int] = Field(None, ge=1, title="楼栋数")
+    households: Optional[int] = Field(None, ge=1, title="总户数")
+    structure: Optional[Text] = Field(None, title="结构形式")
+    storeys: Optional[Text] = Field(None, title="层数", description="如 地上18层、地下2层")
+    foundation: Optional[Text] = Field(None, title="基础形式")
+    fitout: Optional[Text] = Field(None, title="交付标准", description="如 全装修、毛坯")
+    cost: Optional[Money] = Field(None, title="建筑安装工程造价（元）")
+
+
 class ScopeTerm(Part):
     """A coverage scope of the policy: `scope` names a pack scope (to state the contract's period),
     or `title` describes one the pack does not list (where the regulation leaves scopes to the contract)."""
@@ -210,7 +245,7 @@ class Policy(Part):
 
 
 # ---------------------------------------------------------------------------------------------
-# Meetings, defects, risks
+# Meetings, defects, risks, schedules
 
 
 class Attendee(Part):
@@ -239,12 +274,53 @@ class DefectItem(Part):
     photo: Optional[Text] = Field(None, title="照片文件路径")
 
 
+class ReportDefect(DefectItem):
+    """A defect as a process or special inspection records it: found when, who rectifies, by when."""
+
+    found_on: Optional[IsoDate] = Field(None, title="发现日期")
+    responsible: Optional[Text] = Field(None, title="整改责任单位")
+    due: Optional[IsoDate] = Field(None, title="整改期限")
+    recommendation: Optional[Text] = Field(None, title="处理意见和建议")
+
+
+class RiskEntry(Part):
+    part: Text = Field(title="部位或分部分项工程")
+    risk: Text = Field(title="可能存在的质量风险")
+    level: RiskLevel = Field(title="风险等级（高/中/低）")
+    measure: Optional[Text] = Field(None, title="防控措施或建议")
+
+
+class ScheduleRow(Part):
+    stage: Text = Field(title="阶段")
+    period: Text = Field(title="计划时间")
+    work: Text = Field(title="工作内容")
+    inspections_per_month: Optional[int] = Field(
+        None, ge=0, le=31, title="每月过程检查次数", description="施工阶段填写；规则包规定最低频次的，少于该频次不予生成")
+    output: Optional[Text] = Field(None, title="成果文件")
+
+
 class DocumentData(Part):
     """Fields every document has: the rule pack, the date it is dated, its number if any."""
 
     pack: Text = Field(title="规则包或城市", description="规则包 id（如 shanghai-2025）或城市名（如 上海）")
     date: IsoDate = Field(title="成文日期")
     doc_number: Optional[Text] = Field(None, title="发文字号", description="如 沪人保函〔2026〕12号")
+
+
+class InsuredData(DocumentData):
+    """Fields of a document on the cover of an insured project: the project, the insurer, the policy."""
+
+    project: Project = Field(title="项目")
+    insurer: Insurer = Field(title="保险公司")
+    policy: Policy = Field(title="保险单")
+
+
+class RiskManagementData(DocumentData):
+    """Fields of a risk-management report or plan: the project, the insurer, the risk manager it engaged."""
+
+    project: Project = Field(title="项目")
+    insurer: Insurer = Field(title="保险公司")
+    risk_manager: Organisation = Field(title="风险管理机构")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,19 +366,22 @@ def titles_along(model: type[BaseModel], loc: tuple) -> list[str]:
             continue
         info = fields[part]
         titles.append(info.title or part)
-        current = _inner_model(info.annotation)
+        current = inner_model(info.annotation)
     return titles
 
 
-def _inner_model(annotation):
+def inner_model(annotation):
     """The model class a field holds, through Optional, list and dict; None for scalars."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in get_args(annotation):
-        found = _inner_model(arg)
+        found = inner_model(arg)
         if found is not None:
             return found
     return None
+
+
+_inner_model = inner_model  # the name render.py, bulk.py and scripts/gen_doctypes.py still import
 
 
 def error_lines(exc: ValidationError, model: type[BaseModel]) -> list[str]:

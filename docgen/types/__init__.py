@@ -17,8 +17,9 @@ from corpus.packs import all_packs
 from corpus.schema import MandatedDocument, Pack
 from corpus.yamlio import load_yaml_text
 
+from .. import derived
 from ..authoring import TemplateBuilder
-from ..rules import Finding
+from ..rules import Finding, deadline_met, milestone_required
 from ..schemas import DocumentData
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -84,6 +85,17 @@ Hook = Callable[[Job], Any]
 
 def _none(job: Job) -> list:
     return []
+
+
+def deadline_requirements(job: Job) -> list[tuple[str, str]]:
+    """Hook: the milestone the document's own deadline (its mandate's `event`) runs from, where missing."""
+    return milestone_required(job.pack, job.mandate.event, derived.milestones(getattr(job.model, "project", None)))
+
+
+def deadline_rules(job: Job) -> list[Finding]:
+    """Hook: the document dated after its own deadline (or not before the event it must precede)."""
+    return deadline_met(job.pack, job.mandate.event, job.model.date,
+                        derived.milestones(getattr(job.model, "project", None)), "本文书日期")
 
 
 @dataclass(frozen=True)
@@ -176,21 +188,14 @@ def shift_years_into(text: str, pack: Pack) -> str:
 
 def _years_into(day: date, pack: Pack) -> int:
     for years in sorted(range(-30, 31), key=abs):
-        if pack.in_force(_add_years(day, years)):
+        if pack.in_force(derived.add_years(day, years)):
             return years
     return 0
 
 
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def _shift(match: re.Match, years: int) -> str:
     day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    return _add_years(day, years).isoformat()
+    return derived.add_years(day, years).isoformat()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,22 +8,21 @@ from typing import Optional
 
 from pydantic import Field
 
+from .. import derived
 from ..authoring import TemplateBuilder
-from ..schemas import DocumentData, Insurer, Organisation, Owner, Policy, Project
-from . import Job, _coverage
+from ..rules import cover_requirements, scope_periods
+from ..schemas import InsuredData, Organisation, Owner
+from . import DocumentType, Job
 
 
-class WarrantyData(DocumentData):
-    project: Project = Field(title="项目")
-    insurer: Insurer = Field(title="保险公司")
-    policy: Policy = Field(title="保险单")
+class WarrantyData(InsuredData):
     repair_unit: Organisation = Field(title="保险期限起算日之前负责维修的单位")
     buyer: Optional[Owner] = Field(None, title="买受人")
 
 
 def requirements(job: Job) -> list[tuple[str, str]]:
     data, cite = job.model, job.mandate.cite
-    problems = _coverage.requirements(job, data.project, data.policy)
+    problems = cover_requirements(job.pack, data.project, data.policy)
     developer = data.project.developer if data.project else None
     if developer is not None and not developer.supervision_phone:
         problems.append(("project.developer.supervision_phone", f"{job.pack.city}规定（{cite}）须写明建设单位监督电话"))
@@ -33,13 +32,21 @@ def requirements(job: Job) -> list[tuple[str, str]]:
 
 
 def rules(job: Job):
-    return _coverage.rules(job, job.model.policy)
+    return scope_periods(job.pack, job.model.policy.scopes if job.model.policy else [])
 
 
 def derive(job: Job) -> dict:
-    data = job.model
-    return {"coverage": _coverage.context(job, data.project, data.policy),
-            "claims": _coverage.claim_context(job, data.insurer)}
+    data, term = job.model, derived.period_term(job.mandate.document)
+    return {"coverage": derived.coverage(job.pack, data.project, data.policy, term),
+            "claims": derived.claim_context(job.pack, data.insurer)}
+
+
+def document_type(**fields) -> DocumentType:
+    """A document carrying these clauses (id, title, summary, spec, stage, checked_as): its input, values,
+    requirements, rules and required fields are the warranty's."""
+    return DocumentType(model=WarrantyData, derive=derive, requirements=requirements, rules=rules,
+                        required=("repair_unit.name", "repair_unit.phone", "project.developer.supervision_phone",
+                                  "insurer.name", "insurer.phone"), **fields)
 
 
 def clauses(b: TemplateBuilder, promise: str = "") -> None:

@@ -10,7 +10,7 @@ from pydantic import Field
 from .. import derived
 from ..authoring import TemplateBuilder
 from ..rules import act_before
-from ..schemas import DocumentData, Insurer, Meeting, Organisation, Part, Project, Text
+from ..schemas import Meeting, Part, RiskManagementData, Text
 from . import DocumentType, Job
 
 
@@ -25,10 +25,7 @@ class CooperationItem(Part):
     item: Text = Field(title="需配合事宜")
 
 
-class BriefingMinutesData(DocumentData):
-    project: Project = Field(title="项目")
-    insurer: Insurer = Field(title="保险公司")
-    risk_manager: Organisation = Field(title="风险管理机构")
+class BriefingMinutesData(RiskManagementData):
     meeting: Meeting = Field(title="会议")
     quality_risks: list[RiskItem] = Field(min_length=1, title="工程中可能存在的质量风险")
     inspection_methods: list[Text] = Field(min_length=1, title="过程中质量检查方式")
@@ -72,45 +69,24 @@ def rules(job: Job):
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.title("{{ doc.title }}")
-    b.subtitle("（{{ project.name }}）")
-    b.blank()
-    b.info_table([
-        ("项目名称", "{{ project.name }}"),
-        ("项目地址", "{{ project.address }}"),
-        ("会议时间", "{{ meeting.date }} {{ meeting.time }}"),
-        ("会议地点", "{{ meeting.place }}"),
-        ("会议组织", "{{ doc.issuer }}"),
-        ("主持人", "{{ meeting.host.name }}{% if meeting.host.title %}（{{ meeting.host.title }}）{% endif %}"),
-        ("记录人", "{% if meeting.recorder %}{{ meeting.recorder.name }}{% else %}—{% endif %}"),
-    ])
+    b.masthead("（{{ project.name }}）")
+    b.meeting_table()
     b.blank()
     b.para("{{ doc.basis }}，{{ meeting.date }}在{{ meeting.place }}召开{{ project.name }}风险管理交底会。"
            "保险公司{{ insurer.name }}、风险管理机构{{ risk_manager.name }}、建设单位{{ project.developer.name }}"
            "及参建各方参加会议，会上就工程中可能存在的质量风险、过程中质量检查方式以及参建各方需配合事宜等"
            "进行了告知。现将会议纪要如下：")
     b.heading("一、参会人员")
-    b.table([("序号", 14, "{{ loop.index }}"), ("单位", 52, "{{ a.unit }}"), ("姓名", 22, "{{ a.name }}"),
-             ("职务（角色）", 34, "{{ a.role }}"), ("联系电话", 34, "{{ a.phone }}")],
-            "meeting.attendees", "a")
+    b.attendees_table()
     b.heading("二、{{ headings.quality_risks }}")
     b.table([("序号", 14, "{{ loop.index }}"), ("部位", 36, "{{ r.part }}"),
              ("可能存在的质量风险", 58, "{{ r.risk }}"), ("防控措施", 48, "{{ r.measure or '—' }}")],
             "quality_risks", "r")
     b.heading("三、{{ headings.inspection_methods }}")
-    with b.each("m", "inspection_methods"):
-        b.para("{{ loop.index }}．{{ m }}")
+    b.numbered("inspection_methods", "{{ m }}", "m")
     b.heading("四、{{ headings.cooperation_items }}")
-    with b.each("c", "cooperation_items"):
-        b.para("{{ loop.index }}．{{ c.party }}：{{ c.item }}")
-    with b.when("follow_ups or resolutions"):
-        b.heading("五、后续工作及议定事项")
-        with b.each("f", "follow_ups"):
-            b.para("{{ loop.index }}．{{ f.text }}。")
-        with b.each("x", "resolutions"):
-            b.para("{{ loop.index + follow_ups|length }}．{{ x }}")
-    b.signature("主持人：{{ meeting.host.name }}",
-                "记录人：{% if meeting.recorder %}{{ meeting.recorder.name }}{% else %}____________{% endif %}")
+    b.numbered("cooperation_items", "{{ c.party }}：{{ c.item }}", "c")
+    b.minutes_end("五、后续工作及议定事项")
 
 
 TYPE = DocumentType(

@@ -16,7 +16,7 @@ from .. import derived
 from ..authoring import TemplateBuilder
 from ..rules import refuse
 from ..schemas import DocumentData, Insurer, IsoDate, Owner, Part, Policy, Project, Text
-from . import DocumentType, Job, _notices
+from . import DocumentType, Job
 
 Change = Literal["解除保险合同", "变更保险公司", "变更保险合同内容"]
 
@@ -52,23 +52,23 @@ class BuyerConsentData(DocumentData):
 
 def derive(job: Job) -> dict:
     data, pack = job.model, job.pack
-    term = _notices.period_term(job)
+    term = derived.period_term(job.mandate.document, job.pack)
     rows = derived.scope_rows(pack, data.policy.scopes if data.policy else [])
     termination = data.change == "解除保险合同"
     return {
         "heading": derived.heading(job.mandate.document, ("change",), "解除合同、变更保险公司或变更保险合同内容的事项"),
-        "consent_rule": _notices.joined(_notices.quoted(pack, "contract-change-consent")),
+        "consent_rule": derived.joined(derived.quoted(pack, "contract-change-consent")),
         "cover_text": (f"保险范围及{term}：{derived.scopes_sentence(rows, term)}；保险责任开始时间"
                        f"{derived.liability_start_rule(pack)}") if rows else None,
-        "cover_rules": _notices.joined(_notices.quoted(pack, "basic-and-additional-required", "no-deductible")),
-        "termination_rules": _notices.joined(_notices.quoted(
+        "cover_rules": derived.joined(derived.quoted(pack, "basic-and-additional-required", "no-deductible")),
+        "termination_rules": derived.joined(derived.quoted(
             pack, "no-maintenance-deposit", "no-unilateral-termination")) if termination else None,
     }
 
 
 def rules(job: Job):
     data = job.model
-    provision = next((p for p in job.pack.provisions if p.id == "contract-change-consent"), None)
+    provision = derived.find_provision(job.pack, "contract-change-consent")
     buyers = len([b for b in data.buyers or [] if b is not None])
     if provision and data.sold_units and buyers < data.sold_units:
         return [refuse(job.pack, provision.id, provision.cite, f"对已经销售的住宅工程应当征得全部买受人的书面同意；"
@@ -77,9 +77,7 @@ def rules(job: Job):
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.title("{{ doc.title }}")
-    b.subtitle("（{{ project.name }}住宅工程质量潜在缺陷保险）")
-    b.blank()
+    b.masthead("（{{ project.name }}住宅工程质量潜在缺陷保险）")
     b.addressee("{{ project.name }}各位买受人：")
     b.para("{{ project.name }}（项目地址：{{ project.address }}）由建设单位{{ project.developer.name }}向{{ insurer.name }}"
            "投保住宅工程质量潜在缺陷保险（保险单号：{{ policy.number }}"

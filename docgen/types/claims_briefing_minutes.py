@@ -13,8 +13,9 @@ from pydantic import Field
 
 from .. import derived
 from ..authoring import TemplateBuilder
-from ..schemas import DocumentData, Insurer, IsoDate, Meeting, Organisation, Part, Policy, Project, Text
-from . import DocumentType, Job, _coverage, _notices
+from ..rules import act_in_time, builder_required, cover_requirements, scope_periods
+from ..schemas import InsuredData, IsoDate, Meeting, Organisation, Part, Text
+from . import DocumentType, Job
 
 BRIEFING, JOINT = "claims-briefing", "joint-inspection"
 
@@ -32,10 +33,7 @@ class Handover(Part):
     documents: list[Text] = Field(default_factory=list, title="移交资料")
 
 
-class ClaimsBriefingData(DocumentData):
-    project: Project = Field(title="项目")
-    insurer: Insurer = Field(title="保险公司")
-    policy: Policy = Field(title="保险单")
+class ClaimsBriefingData(InsuredData):
     risk_manager: Organisation = Field(title="风险管理机构")
     property_manager: Organisation = Field(title="物业单位")
     meeting: Meeting = Field(title="会议")
@@ -44,47 +42,45 @@ class ClaimsBriefingData(DocumentData):
 
 
 def _dues(job: Job) -> dict:
-    milestones = _notices.marks(job.model.project)
-    return {i: _notices.due(job.pack, milestones, i) for i in (BRIEFING, JOINT)}
+    milestones = derived.milestones(job.model.project)
+    return {i: derived.event_date(job.pack, milestones, i) for i in (BRIEFING, JOINT)}
 
 
 def derive(job: Job) -> dict:
     data, pack, doc = job.model, job.pack, job.mandate.document
-    briefing = _notices.deadline(pack, BRIEFING)
+    briefing = derived.find_deadline(pack, BRIEFING)
     dues = _dues(job)
     return {
         "headings": {key.replace("-", "_").removesuffix("_inspection"): derived.heading(doc, (key,), default)
                      for key, default in (("liability", "保险责任"), ("scope", "保险范围"), ("period", "保险期限"),
                                           ("claim-process", "理赔申请流程"), ("handover-inspection", "理赔交割查验手续"))},
-        "coverage": _notices.coverage(job, data.project, data.policy),
-        "claims": _coverage.claim_context(job, data.insurer),
-        "terms": _notices.claim_terms(pack),
-        "briefing_rule": _notices.timing(pack, briefing, dues[BRIEFING]) if briefing else None,
-        "joint_rule": _notices.joined(_notices.quoted(pack, JOINT)),
-        "follow_ups": _notices.timings(pack, _notices.marks(data.project), ("liability-start",), skip=(
+        "coverage": derived.coverage(pack, data.project, data.policy, derived.period_term(doc, pack)),
+        "claims": derived.claim_context(job.pack, data.insurer),
+        "terms": derived.claim_terms(pack),
+        "briefing_rule": derived.deadline_duty(briefing, dues[BRIEFING]) if briefing else None,
+        "joint_rule": derived.joined(derived.quoted(pack, JOINT)),
+        "follow_ups": derived.deadline_duties(pack, derived.milestones(data.project), ("liability-start",), skip=(
             BRIEFING, *([JOINT] if data.handover and data.handover.inspected_on else []))),
     }
 
 
 def requirements(job: Job) -> list[tuple[str, str]]:
     project = job.model.project
-    return _coverage.requirements(job, project, job.model.policy) + _notices.builder_required(job, project)
+    return cover_requirements(job.pack, project, job.model.policy) + builder_required(job.mandate.cite, project)
 
 
 def rules(job: Job):
     data, dues = job.model, _dues(job)
     held = data.meeting.date if data.meeting else None
     inspected = data.handover.inspected_on if data.handover else None
-    return (_coverage.rules(job, data.policy)
-            + _notices.late(job, BRIEFING, held, dues[BRIEFING], "理赔交底会召开日期")
-            + _notices.late(job, JOINT, inspected, dues[JOINT], "共同查验日期"))
+    return (scope_periods(job.pack, data.policy.scopes if data.policy else [])
+            + act_in_time(job.pack, BRIEFING, held, dues[BRIEFING], "理赔交底会召开日期")
+            + act_in_time(job.pack, JOINT, inspected, dues[JOINT], "共同查验日期"))
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.title("{{ doc.title }}")
-    b.subtitle("（{{ project.name }}）")
-    b.blank()
-    _notices.meeting_table(b, "{{ insurer.name }}")
+    b.masthead("（{{ project.name }}）")
+    b.meeting_table("{{ insurer.name }}")
     b.blank()
     b.para("{{ doc.basis }}，{{ meeting.date }}，{{ insurer.name }}在{{ meeting.place }}组织"
            "建设单位{{ project.developer.name }}、"
@@ -93,7 +89,7 @@ def spec(b: TemplateBuilder) -> None:
            "本项目保险责任开始时间为{{ coverage.start }}，即{{ coverage.start_rule }}。"
            "{% if briefing_rule %}{{ briefing_rule }}。{% endif %}现将会议纪要如下：")
     b.heading("一、参会人员")
-    _notices.attendees_table(b)
+    b.attendees_table()
     b.clause("二、", "{{ headings.liability }}",
              "{{ coverage.liability }}。{% if terms.indemnity %}{{ terms.indemnity }}。{% endif %}"
              "{{ claims.exclusions_text }}。{% if terms.waiver %}{{ terms.waiver }}。{% endif %}")
@@ -102,7 +98,7 @@ def spec(b: TemplateBuilder) -> None:
              "{% if coverage.additional_note %}；{{ coverage.additional_note }}{% endif %}，"
              "各项{{ headings.period }}自{{ coverage.start }}起计算"
              "{% for e in coverage.ends %}；{{ e.title }}至{{ e.end }}止{% endfor %}。各项承保内容见下表。")
-    _notices.coverage_table(b)
+    b.coverage_table()
     b.clause("四、", "{{ headings.claim_process }}",
              "{% if terms.claimant %}{{ terms.claimant }}。{% endif %}在{{ headings.period }}内发现保险范围内的质量缺陷的，"
              "向{{ insurer.name }}{% if claims.department %}（{{ claims.department }}）{% endif %}报案并提出索赔申请，"
@@ -119,14 +115,7 @@ def spec(b: TemplateBuilder) -> None:
            "{{ claims.pre_cover_text or '由建设单位按规定负责保修' }}。"
            "{% if handover.documents %}移交资料：{% for d in handover.documents %}{{ d }}"
            "{% if not loop.last %}；{% endif %}{% endfor %}。{% endif %}")
-    with b.when("follow_ups or resolutions"):
-        b.heading("六、后续工作及议定事项")
-        with b.each("f", "follow_ups"):
-            b.para("{{ loop.index }}．{{ f.text }}。")
-        with b.each("x", "resolutions"):
-            b.para("{{ loop.index + follow_ups|length }}．{{ x }}")
-    b.signature("主持人：{{ meeting.host.name }}",
-                "记录人：{% if meeting.recorder %}{{ meeting.recorder.name }}{% else %}____________{% endif %}")
+    b.minutes_end("六、后续工作及议定事项")
 
 
 TYPE = DocumentType(

@@ -15,9 +15,8 @@ from pydantic import Field
 from .. import derived
 from ..authoring import TemplateBuilder
 from ..rules import refuse
-from ..schemas import DocumentData, Insurer, Organisation, Part, Phone, Policy, Project, Text
-from . import DocumentType, Job, _coverage, _reports
-from ._reports import Confirmation, StaffMember
+from ..schemas import Confirmation, DocumentData, Insurer, Organisation, Part, Phone, Policy, Project, StaffMember, Text
+from . import DocumentType, Job
 
 # Service steps and the pack deadline each is held to
 STEPS = {"理赔受理": None, "现场查勘": "claim-survey", "索赔核定": "claim-determination",
@@ -25,7 +24,7 @@ STEPS = {"理赔受理": None, "现场查勘": "claim-survey", "索赔核定": "
          "不予赔偿通知": "denial-notice", "维修完成": None, "其他": None}
 HOURS = {"hours": 1, "calendar_days": 24}
 # Disputes an owner's claim can meet (not those between the builders and the risk manager)
-DISPUTE_WORDS = (*_coverage.OWNER_WORDS, "保险责任")
+DISPUTE_WORDS = (*derived.OWNER_WORDS, "保险责任")
 
 
 @dataclass(frozen=True)
@@ -81,10 +80,10 @@ def derive(variant: Variant, job: Job) -> dict:
                      "repair": derived.heading(doc, ("claims-repair",), "理赔维修")},
         "rows": _rows(job),
         "claim_steps": derived.claim_steps(pack),
-        "gaps": _reports.gap_lines(job, "索赔", "查勘", "理赔受理"),
-        "hotline_rules": _reports.provision_lines(job, categories=("hotline",)),
-        "claims_rules": _reports.provision_lines(job, categories=("claims",)),
-        "warranty": [_reports.parameter_text(p) for p in pack.parameters if p.category == "warranty" and p.amount],
+        "gaps": derived.gap_lines(job.pack, "索赔", "查勘", "理赔受理"),
+        "hotline_rules": derived.provision_lines(job.pack, categories=("hotline",)),
+        "claims_rules": derived.provision_lines(job.pack, categories=("claims",)),
+        "warranty": [derived.parameter_text(p) for p in pack.parameters if p.category == "warranty" and p.amount],
         "disputes": [f"{p['text']}（{p['cite']}）" for p in derived.provisions(pack, "dispute", audience=DISPUTE_WORDS)],
         "exclusions": [f"{p['text']}（{p['cite']}）" for p in derived.provisions(pack, "exclusion")],
         "report_to": recipient.removesuffix("（报告）") if "报告" in recipient else None,
@@ -96,7 +95,7 @@ def requirements(variant: Variant, job: Job) -> list[tuple[str, str]]:
     given = {s.step for s in job.model.standards or [] if s is not None and (s.days or s.hours)}
     problems = []
     for step, deadline_id in STEPS.items():
-        deadline = next((d for d in job.pack.deadlines if d.id == deadline_id), None)
+        deadline = derived.find_deadline(job.pack, deadline_id)
         if deadline and not deadline.offset.specified and "约定" in (deadline.offset.note or "") and step not in given:
             problems.append(("standards", f"{job.pack.city}的规定未给出“{step}”的时限，须按保险合同约定写明"
                                           f"（{deadline.cite}：{deadline.offset.note}）"))
@@ -123,31 +122,29 @@ def _limit_text(s) -> str:
 
 
 def spec(variant: Variant, b: TemplateBuilder) -> None:
-    _reports.heading_block(b, "（{% if project %}{{ project.name }}{% else %}{{ insurer.name }}{% endif %}）")
+    b.report_heading("（{% if project %}{{ project.name }}{% else %}{{ insurer.name }}{% endif %}）")
     b.heading("一、总则")
     b.para("{{ doc.basis }}，为建立高效便捷、充分保护业主权益的理赔服务，{{ insurer.name }}制定{{ noun }}。{{ noun }}适用于"
            "{% if project %}{{ project.name }}（{{ project.address }}）{% if policy %}保险单号{{ policy.number }}{% endif %}"
            "{% else %}本公司承保的住宅工程质量潜在缺陷保险项目{% endif %}的报案受理、出险查勘、索赔核定和理赔维修。"
            "{% if report_to %}{{ noun }}制定后向{{ report_to }}报告。{% endif %}")
     b.heading("二、理赔服务团队和报案")
-    _reports.staff_table(b, "team")
+    b.staff_table("team")
     b.para("24小时报案（服务）电话：{{ hotline }}。报案渠道："
            "{% for c in channels %}{{ c }}{% if not loop.last %}；{% endif %}{% endfor %}。"
            "{% if materials %}索赔时请提供：{% for m in materials %}{{ m }}{% if not loop.last %}、{% endif %}{% endfor %}。"
            "{% endif %}")
-    _reports.numbered(b, "hotline_rules")
+    b.numbered("hotline_rules")
     b.heading("三、理赔服务标准")
     b.table([("环节", 34, "{{ r.step }}"), ("服务标准", 92, "{{ r.standard }}"), ("时限", 30, "{{ r.limit }}")], "rows", "r")
     with b.when("claim_steps"):
         b.para("规定的理赔时限如下，{{ noun }}各环节时限均不长于规定时限：")
-        _reports.numbered(b, "claim_steps")
-    with b.when("gaps"):
-        b.para("规定未明确的事项：{% for g in gaps %}{{ g }}{% if not loop.last %}；{% endif %}{% endfor %}。"
-               "相关时限以{{ noun }}及保险合同约定为准。")
+        b.numbered("claim_steps")
+    b.open_points("相关时限以{{ noun }}及保险合同约定为准。", "gaps")
     b.heading("四、{{ headings.survey }}")
-    _reports.numbered(b, "survey")
+    b.numbered("survey")
     b.heading("五、{{ headings.repair }}")
-    _reports.numbered(b, "repair")
+    b.numbered("repair")
     with b.when("repairers"):
         b.para("维修单位：{% for r in repairers %}{{ r.name }}{% if r.phone %}（电话：{{ r.phone }}）{% endif %}"
                "{% if not loop.last %}；{% endif %}{% endfor %}。")
@@ -160,12 +157,10 @@ def spec(variant: Variant, b: TemplateBuilder) -> None:
            "{% else %}除外责任以保险合同约定为准。{% endif %}")
     with b.when("claims_rules"):
         b.heading("七、其他规定")
-        _reports.numbered(b, "claims_rules")
+        b.numbered("claims_rules")
     b.signature("{{ insurer.name }}（盖章）")
     with b.when("confirm and project"):
-        b.right("建设单位确认：{{ project.developer.name }}（盖章）")
-        b.right("{% if confirmation %}确认人：{{ confirmation.by.name }}　{{ confirmation.signed_on }}"
-                "{% else %}确认人：________　____年__月__日{% endif %}")
+        b.confirmation()
 
 
 def make(variant: Variant) -> DocumentType:

@@ -67,7 +67,7 @@ def derive(job: Job) -> dict:
     lead_term, follower_term = _terms(job)
     premium = derived.times(data.premium.base, data.premium.rate) if data.premium else None
     members = [(lead_term, data.lead)] + [(follower_term, f) for f in data.followers or []]
-    base_param = next((p for p in pack.parameters if p.id == "premium-base"), None)
+    base_param = derived.find_parameter(pack, "premium-base")
     rules_text = list(dict.fromkeys(
         f"{p.quote}（{p.cite}）" for p in (*pack.parameters, *pack.provisions)
         if p.category in ("co-insurance", "underwriting") and any(w in p.quote for w in ("共保", "主承保", "牵头"))))
@@ -106,10 +106,7 @@ def rules(job: Job):
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.doc_number()
-    b.title("{{ doc.title }}")
-    b.subtitle("（{{ project.name }}住宅工程质量潜在缺陷保险）")
-    b.blank()
+    b.masthead("（{{ project.name }}住宅工程质量潜在缺陷保险）", number=True)
     b.plain("{{ lead_term }}：{{ lead.insurer.name }}")
     with b.each("f", "followers"):
         b.plain("{{ follower_term }}：{{ f.insurer.name }}")
@@ -138,8 +135,7 @@ def spec(b: TemplateBuilder) -> None:
            "由各承保公司按承保份额分摊。{% else %}风险管理费用由各承保公司另行约定。{% endif %}"
            "{% if fee_bounds %}规定：{{ fee_bounds }}。{% endif %}")
     b.heading("五、其他约定")
-    with b.each("t", "extra_terms"):
-        b.para("{{ loop.index }}．{{ t }}")
+    b.numbered("extra_terms", "{{ t }}", "t")
     b.para("本协议自各承保公司盖章之日起生效，一式{{ members|length }}份，各方各执一份。")
     b.blank()
     b.table([("承保公司", 66, "{{ m.name }}"), ("身份", 26, "{{ m.role }}"), ("盖章", 32, ""),

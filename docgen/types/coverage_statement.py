@@ -11,54 +11,51 @@ from pydantic import Field
 
 from .. import derived
 from ..authoring import TemplateBuilder
-from ..schemas import DocumentData, Insurer, Policy, Project, Text
-from . import DocumentType, Job, _coverage, _notices
+from ..rules import cover_requirements, mandate_warning, scope_periods, undated
+from ..schemas import InsuredData, Text
+from . import DocumentType, Job
 
 
-class CoverageStatementData(DocumentData):
-    project: Project = Field(title="项目")
-    insurer: Insurer = Field(title="保险公司")
-    policy: Policy = Field(title="保险单")
+class CoverageStatementData(InsuredData):
     special_terms: list[Text] = Field(default_factory=list, title="保险合同特别约定")
 
 
 def _handover(job: Job) -> dict:
-    milestones = _notices.marks(job.model.project)
-    rule = _notices.deadline(job.pack, job.mandate.event)
-    due = _notices.due(job.pack, milestones, job.mandate.event)
+    milestones = derived.milestones(job.model.project)
+    rule = derived.find_deadline(job.pack, job.mandate.event)
+    due = derived.event_date(job.pack, milestones, job.mandate.event)
     return {"handed_over": milestones.get("notices_handed_over"),
-            "upload_rule": _notices.timing(job.pack, rule, due) if rule else None}
+            "upload_rule": derived.deadline_duty(rule, due) if rule else None}
 
 
 def derive(job: Job) -> dict:
-    data = job.model
+    data, pack = job.model, job.pack
     return {
-        "coverage": _notices.coverage(job, data.project, data.policy),
-        "claims": _coverage.claim_context(job, data.insurer),
-        "terms": _notices.claim_terms(job.pack),
+        "coverage": derived.coverage(pack, data.project, data.policy, derived.period_term(job.mandate.document, pack)),
+        "claims": derived.claim_context(pack, data.insurer),
+        "terms": derived.claim_terms(pack),
         **_handover(job),
     }
 
 
 def requirements(job: Job) -> list[tuple[str, str]]:
-    return _coverage.requirements(job, job.model.project, job.model.policy)
+    return cover_requirements(job.pack, job.model.project, job.model.policy)
 
 
 def rules(job: Job):
-    milestones = _notices.marks(job.model.project)
-    findings = _coverage.rules(job, job.model.policy) + _notices.uncomputed(job, milestones, job.mandate.event)
+    milestones = derived.milestones(job.model.project)
+    findings = (scope_periods(job.pack, job.model.policy.scopes if job.model.policy else [])
+                + undated(job.pack, milestones, job.mandate.event))
     completed = milestones.get("completion_accepted")
     if completed and job.model.date and job.model.date < completed:
-        findings.append(_notices.mandate_warning(job, f"保险公司在工程竣工后编制本说明书；本说明书日期为"
+        findings.append(mandate_warning(job.mandate, f"保险公司在工程竣工后编制本说明书；本说明书日期为"
                                                       f"{derived.cn_date(job.model.date)}，早于竣工验收合格日期"
                                                       f"{derived.cn_date(completed)}"))
     return findings
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.title("{{ doc.title }}")
-    b.subtitle("（{{ project.name }}）")
-    b.blank()
+    b.masthead("（{{ project.name }}）")
     b.addressee("{{ project.developer.name }}（请转交各业主）：")
     b.para("{{ project.name }}（项目地址：{{ project.address }}）由建设单位{{ project.developer.name }}向{{ insurer.name }}"
            "投保住宅工程质量潜在缺陷保险，保险单号为{{ policy.number }}。{{ doc.basis }}，本公司在工程竣工后编制本说明书，"
@@ -68,7 +65,7 @@ def spec(b: TemplateBuilder) -> None:
     b.clause("二、", "保险范围和{{ coverage.period_term }}",
              "保险范围及{{ coverage.period_term }}：{{ coverage.scopes_text }}"
              "{% if coverage.additional_note %}；{{ coverage.additional_note }}{% endif %}。各项承保内容见下表。")
-    _notices.coverage_table(b)
+    b.coverage_table()
     b.clause("三、", "保险责任开始时间",
              "保险责任开始时间为{{ coverage.start }}，即{{ coverage.start_rule }}，各项{{ coverage.period_term }}自该日起计算"
              "{% for e in coverage.ends %}；{{ e.title }}的{{ coverage.period_term }}至{{ e.end }}止{% endfor %}。"
@@ -83,8 +80,7 @@ def spec(b: TemplateBuilder) -> None:
     b.clause("六、", "争议处理", "{{ claims.disputes_text }}。")
     with b.when("special_terms"):
         b.heading("七、保险合同特别约定")
-        with b.each("t", "special_terms"):
-            b.para("{{ loop.index }}．{{ t }}")
+        b.numbered("special_terms", "{{ t }}", "t")
     b.para("本说明书与《住宅工程质量潜在缺陷保险用户告知书》一并交于建设单位，由建设单位转交业主；"
            "保险责任以保险合同约定为准。{% if handed_over %}本说明书于{{ handed_over }}交于建设单位。{% endif %}"
            "{% if upload_rule %}{{ upload_rule }}。{% endif %}")

@@ -12,7 +12,7 @@ from .. import derived
 from ..authoring import TemplateBuilder
 from ..rules import act_in_time
 from ..schemas import DocumentData, Insurer, IsoDate, Owner, Part, Person, Policy, Project, Text
-from . import DocumentType, Job, _coverage
+from . import DocumentType, Job
 
 
 class Claim(Part):
@@ -41,23 +41,26 @@ class DenialNoticeData(DocumentData):
     handler: Optional[Person] = Field(None, title="经办人")
 
 
-def _dates(job: Job) -> dict:
-    claim = job.model.claim
-    milestones = {"claim_received": claim.received_on if claim else None,
-                  "determination_made": claim.determined_on if claim else None}
-    return {e: d.date for e, d in derived.events(job.pack, milestones).items()}
+def claim_milestones(claim: Optional[Claim]) -> dict:
+    """The claim's events the pack's claim deadlines run from."""
+    return {"claim_received": claim.received_on if claim else None,
+            "determination_made": claim.determined_on if claim else None}
 
 
-def _determination_deadline(job: Job) -> Optional[str]:
-    claim = job.model.claim
+def determination_deadline(pack, claim: Optional[Claim]) -> Optional[str]:
+    """The pack's deadline for determining this claim (情形复杂的 where the claim is complex), if it has one."""
     wanted = "claim-determination-complex" if claim and claim.complex else "claim-determination"
-    return wanted if any(d.id == wanted for d in job.pack.deadlines) else None
+    return wanted if derived.find_deadline(pack, wanted) else None
+
+
+def _dates(job: Job) -> dict:
+    return {e: d.date for e, d in derived.events(job.pack, claim_milestones(job.model.claim)).items()}
 
 
 def derive(job: Job) -> dict:
     pack, doc = job.pack, job.mandate.document
     dates = _dates(job)
-    rule = next((d for d in pack.deadlines if d.id == "denial-notice"), None)
+    rule = derived.find_deadline(pack, "denial-notice")
     return {
         "headings": {
             "determination": derived.heading(doc, ("determination",), "核定结论"),
@@ -66,24 +69,21 @@ def derive(job: Job) -> dict:
         "determination_text": job.model.determination or "上述索赔事项不属于保险责任范围，本公司不予赔偿。",
         "notice_due": dates.get("denial-notice"),
         "notice_rule": derived.deadline_sentence(pack, rule) if rule else None,
-        "claims": _coverage.claim_context(job, job.model.insurer),
+        "claims": derived.claim_context(pack, job.model.insurer),
     }
 
 
 def rules(job: Job):
     claim, dates = job.model.claim, _dates(job)
-    findings = act_in_time(job.pack, "denial-notice", job.model.date, dates.get("denial-notice"), "本通知书日期") \
-        if any(d.id == "denial-notice" for d in job.pack.deadlines) else []
-    determination = _determination_deadline(job)
+    findings = act_in_time(job.pack, "denial-notice", job.model.date, dates.get("denial-notice"), "本通知书日期")
+    determination = determination_deadline(job.pack, claim)
     if determination and claim:
         findings += act_in_time(job.pack, determination, claim.determined_on, dates.get(determination), "核定日期")
     return findings
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.doc_number()
-    b.title("{{ doc.title }}")
-    b.blank()
+    b.masthead(number=True)
     b.addressee("{{ owner.name }}{% if owner.unit %}（{{ project.name }}{{ owner.unit }}）{% endif %}：")
     b.para("{{ claim.received_on }}，本公司收到您就{{ project.name }}{% if owner.unit %}{{ owner.unit }}{% endif %}"
            "{{ claim.location }}{{ claim.description }}提出的索赔申请（报案号：{{ claim.number }}，"
@@ -92,16 +92,14 @@ def spec(b: TemplateBuilder) -> None:
     b.heading("一、{{ headings.determination }}")
     b.para("本公司于{{ claim.determined_on }}作出核定：{{ determination_text }}")
     b.heading("二、{{ headings.reasons }}")
-    with b.each("r", "reasons"):
-        b.para("{{ loop.index }}．{{ r.text }}{% if r.basis %}（依据：{{ r.basis }}）{% endif %}")
+    b.numbered("reasons", "{{ r.text }}{% if r.basis %}（依据：{{ r.basis }}）{% endif %}", "r")
     b.heading("三、异议与争议处理")
     b.para("您如对本核定结论有异议，可按以下规定处理：{{ claims.disputes_text }}。")
     b.heading("四、通知期限")
     b.para("{% if notice_rule %}{{ notice_rule }}；本通知书应于{{ notice_due }}前发出。{% endif %}"
            "如有疑问，请联系{% if handler %}{{ handler.name }}{% if handler.phone %}（电话：{{ handler.phone }}）"
            "{% endif %}，或{% endif %}拨打理赔服务电话{{ claims.phone }}。")
-    b.para("特此通知。")
-    b.signature("{{ insurer.name }}")
+    b.closing("特此通知。", "{{ insurer.name }}")
 
 
 TYPE = DocumentType(

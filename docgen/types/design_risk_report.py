@@ -9,10 +9,11 @@ from typing import Optional
 
 from pydantic import Field
 
+from .. import derived
 from ..authoring import TemplateBuilder
-from ..schemas import DocumentData, Insurer, IsoDate, Organisation, Part, Person, Project, Severity, Text
-from . import DocumentType, Job, _reports
-from ._reports import ProjectProfile
+from ..schemas import (DocumentData, Insurer, IsoDate, Organisation, Part, Person, Project, ProjectProfile, Severity,
+                       Text)
+from . import DocumentType, Job
 
 
 class DesignRisk(Part):
@@ -45,16 +46,16 @@ def _tracking(items) -> dict:
     open_items = [i for i in items if not i.closed]
     return {"total": len(items), "severe": sum(i.severity == "严重" for i in items),
             "closed": len(items) - len(open_items), "open": len(open_items),
-            "rate": _reports.ratio_text(len(items) - len(open_items), len(items)),
+            "rate": derived.ratio_text(len(items) - len(open_items), len(items)),
             "open_list": "、".join(i.number for i in open_items if i.number) or None,
             "open_severe": "、".join(i.number for i in open_items if i.number and i.severity == "严重") or None}
 
 
 def derive(job: Job) -> dict:
     return {
-        "profile_text": _reports.profile_text(job.model.profile),
+        "profile_text": derived.profile_text(job.model.profile),
         "tracking": _tracking(job.model.items),
-        "duties": _reports.provision_lines(job, ("contract-before-design", "design-documents-upload")),
+        "duties": derived.provision_lines(job.pack, ("contract-before-design", "design-documents-upload")),
     }
 
 
@@ -66,21 +67,19 @@ def requirements(job: Job) -> list[tuple[str, str]]:
 
 
 def spec(b: TemplateBuilder) -> None:
-    _reports.heading_block(b)
-    b.info_table([
-        ("项目名称", "{{ project.name }}"),
-        ("建设单位", "{{ project.developer.name }}"),
+    b.report_heading()
+    b.particulars(
+        "项目名称", "建设单位",
         ("设计单位", "{{ project.designer.name }}"),
-        ("保险公司", "{{ insurer.name }}"),
-        ("风险管理机构", "{{ risk_manager.name }}"),
+        "保险公司", "风险管理机构",
         ("设计阶段", "{{ stage }}{% if round %}（{{ round }}）{% endif %}"),
-        ("报告日期", "{{ date }}"),
-    ])
+        "报告日期",
+    )
     b.heading("一、评估依据和范围")
     b.para("{{ doc.basis }}，风险管理机构{{ risk_manager.name }}受保险公司{{ insurer.name }}委托，"
            "对{{ project.name }}{{ stage }}的设计文件开展设计过程的质量风险管控，重点评估可能导致地基基础和主体结构、"
            "保温和防水等工程质量潜在缺陷的设计风险。本次评估的设计文件：")
-    _reports.numbered(b, "drawings")
+    b.numbered("drawings")
     with b.when("profile_text"):
         b.para("工程概况：{{ profile_text }}。")
     b.heading("二、设计质量风险及处理建议")
@@ -99,7 +98,7 @@ def spec(b: TemplateBuilder) -> None:
     b.para("{{ conclusion }}")
     with b.when("duties"):
         b.heading("五、有关规定")
-        _reports.numbered(b, "duties")
+        b.numbered("duties")
     b.signature("风险管理机构（盖章）：{{ risk_manager.name }}",
                 "评估人员：{% for p in assessors %}{{ p.name }}{% if not loop.last %}、{% endif %}{% endfor %}")
 

@@ -13,9 +13,10 @@ from pydantic import Field
 
 from .. import derived
 from ..authoring import TemplateBuilder
+from ..rules import act_in_time
 from ..schemas import DocumentData, Insurer, Money, Organisation, Owner, Person, Policy, Project, Text
-from . import DocumentType, Job, _coverage, _notices
-from .denial_notice import Claim
+from . import DocumentType, Job
+from .denial_notice import Claim, claim_milestones, determination_deadline
 
 
 class DeterminationNoticeData(DocumentData):
@@ -33,46 +34,39 @@ class DeterminationNoticeData(DocumentData):
 
 
 def _ids(job: Job) -> dict:
-    claim = job.model.claim
-    wanted = "claim-determination-complex" if claim and claim.complex else "claim-determination"
-    pack = job.pack
-    return {"determination": wanted if _notices.deadline(pack, wanted) else job.mandate.event,
+    return {"determination": determination_deadline(job.pack, job.model.claim) or job.mandate.event,
             "survey": "claim-survey", "payment": "claim-payment", "denial": "denial-notice"}
 
 
 def _dues(job: Job) -> dict:
-    claim = job.model.claim
-    milestones = {"claim_received": claim.received_on if claim else None,
-                  "determination_made": claim.determined_on if claim else None}
-    return {key: _notices.due(job.pack, milestones, i) for key, i in _ids(job).items()}
+    milestones = claim_milestones(job.model.claim)
+    return {key: derived.event_date(job.pack, milestones, i) for key, i in _ids(job).items()}
 
 
 def derive(job: Job) -> dict:
     pack, ids, dues = job.pack, _ids(job), _dues(job)
-    rules = {key: _notices.deadline(pack, i) for key, i in ids.items()}
+    rules = {key: derived.find_deadline(pack, i) for key, i in ids.items()}
     return {
         "heading": derived.heading(job.mandate.document, ("determination",), "核定结果"),
-        "determination_rule": _notices.timing(pack, rules["determination"], dues["determination"])
+        "determination_rule": derived.deadline_duty(rules["determination"], dues["determination"])
         if rules["determination"] else None,
         "payment_rule": derived.deadline_sentence(pack, rules["payment"]) if rules["payment"] else None,
-        "denial_rule": _notices.timing(pack, rules["denial"], dues["denial"]) if rules["denial"] else None,
-        "claims": _coverage.claim_context(job, job.model.insurer),
+        "denial_rule": derived.deadline_duty(rules["denial"], dues["denial"]) if rules["denial"] else None,
+        "claims": derived.claim_context(pack, job.model.insurer),
     }
 
 
 def rules(job: Job):
     data, ids, dues = job.model, _ids(job), _dues(job)
     claim = data.claim
-    return (_notices.late(job, ids["survey"], claim.surveyed_on if claim else None, dues["survey"], "现场查勘日期")
-            + _notices.late(job, ids["determination"], claim.determined_on if claim else None, dues["determination"],
-                            "核定日期")
-            + _notices.late(job, ids["determination"], data.date, dues["determination"], "本通知日期"))
+    return (act_in_time(job.pack, ids["survey"], claim.surveyed_on if claim else None, dues["survey"], "现场查勘日期")
+            + act_in_time(job.pack, ids["determination"], claim.determined_on if claim else None,
+                          dues["determination"], "核定日期")
+            + act_in_time(job.pack, ids["determination"], data.date, dues["determination"], "本通知日期"))
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.doc_number()
-    b.title("{{ doc.title }}")
-    b.blank()
+    b.masthead(number=True)
     b.addressee("{{ owner.name }}{% if owner.unit %}（{{ project.name }}{{ owner.unit }}）{% endif %}：")
     b.para("{{ claim.received_on }}，{% if agent %}{{ agent.name }}受{{ insurer.name }}委托{% else %}本公司{% endif %}"
            "收到您就{{ project.name }}{% if owner.unit %}{{ owner.unit }}{% endif %}"
@@ -97,8 +91,7 @@ def spec(b: TemplateBuilder) -> None:
     b.clause("四、", "异议处理", "您如对核定结果有异议，可按以下规定处理：{{ claims.disputes_text }}。")
     b.para("如有疑问，请联系{% if handler %}{{ handler.name }}{% if handler.phone %}（电话：{{ handler.phone }}）{% endif %}，"
            "或{% endif %}拨打理赔服务电话{{ claims.phone }}。")
-    b.para("特此通知。")
-    b.signature("{{ insurer.name }}", "{% if agent %}（受托机构：{{ agent.name }}）{% else %}（盖章）{% endif %}")
+    b.closing("特此通知。", "{{ insurer.name }}", "{% if agent %}（受托机构：{{ agent.name }}）{% else %}（盖章）{% endif %}")
 
 
 TYPE = DocumentType(

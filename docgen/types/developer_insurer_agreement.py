@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 from .. import derived
 from ..authoring import TemplateBuilder
 from ..schemas import DocumentData, Insurer, Money, Policy, Project, Text
-from . import DocumentType, Job, _notices
+from . import DocumentType, Job
 
 OWN = ("developer-insurer-agreement",)
 
@@ -39,18 +39,18 @@ class DeveloperInsurerAgreementData(DocumentData):
 
 def derive(job: Job) -> dict:
     data, pack = job.model, job.pack
-    duties = _notices.duties_of(pack, "建设单位", "保险公司", skip=OWN, categories=(
+    duties = derived.duties_of(pack, "建设单位", "保险公司", skip=OWN, categories=(
         "warranty", "contract", "underwriting", "risk-management", "claims", "platform"))
-    cover = _notices.coverage(job, data.project, data.policy)
+    cover = derived.coverage(pack, data.project, data.policy, derived.period_term(job.mandate.document, pack))
     return {
         "heading": derived.heading(job.mandate.document, ("rights-obligations",), "彼此之间的权利义务"),
-        "agreement_rule": _notices.joined(_notices.quoted(pack, *OWN)),
+        "agreement_rule": derived.joined(derived.quoted(pack, *OWN)),
         "coverage": cover,
         "developer_duties": [*duties["first"], *(data.developer_terms or [])],
         "insurer_duties": [*duties["second"], *(data.insurer_terms or [])],
         "mutual_duties": duties["both"],
-        "subrogation_text": _notices.joined(_notices.provisions(pack, ("subrogation",))),
-        "dispute_rules": _notices.joined(_notices.provisions(pack, ("dispute",))),
+        "subrogation_text": derived.joined(derived.provision_quotes(pack, ("subrogation",))),
+        "dispute_rules": derived.joined(derived.provision_quotes(pack, ("dispute",))),
         "signatories": [{"role": role, "name": party.name} for role, party in
                         (("甲方（建设单位）", data.project.developer if data.project else None),
                          ("乙方（保险公司）", data.insurer)) if party is not None],
@@ -58,9 +58,7 @@ def derive(job: Job) -> dict:
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.title("{{ doc.title }}")
-    b.subtitle("（{{ project.name }}）")
-    b.blank()
+    b.masthead("（{{ project.name }}）")
     b.plain("甲方（建设单位，被保险人）：{{ project.developer.name }}")
     b.plain("乙方（保险公司）：{{ insurer.name }}")
     b.para("甲方就{{ project.name }}（项目地址：{{ project.address }}）向乙方投保工程质量潜在缺陷保险（保险单号：{{ policy.number }}"
@@ -73,15 +71,12 @@ def spec(b: TemplateBuilder) -> None:
              "保险合同与本协议不一致的，以保险合同为准。")
     b.heading("二、{{ heading }}")
     b.heading2("（一）甲方的权利义务")
-    with b.each("d", "developer_duties"):
-        b.para("{{ loop.index }}．{{ d }}。")
+    b.numbered("developer_duties", "{{ d }}。", "d")
     b.heading2("（二）乙方的权利义务")
-    with b.each("d", "insurer_duties"):
-        b.para("{{ loop.index }}．{{ d }}。")
+    b.numbered("insurer_duties", "{{ d }}。", "d")
     with b.when("mutual_duties"):
         b.heading2("（三）双方共同的义务")
-        with b.each("d", "mutual_duties"):
-            b.para("{{ loop.index }}．{{ d }}。")
+        b.numbered("mutual_duties", "{{ d }}。", "d")
     b.clause("三、", "代位追偿",
              "{% if subrogation_text %}{{ subrogation_text }}。{% endif %}甲方应在与勘察、设计、施工、监理等单位签订的合同中"
              "约定其配合乙方代位追偿的义务，并在乙方行使代位追偿权时提供必要的资料和协助；甲方不得放弃对责任方请求赔偿的权利。")
@@ -90,9 +85,7 @@ def spec(b: TemplateBuilder) -> None:
              "{% if dispute == '仲裁' and arbitration_commission %}提交{{ arbitration_commission }}仲裁"
              "{% else %}依法向有管辖权的人民法院提起诉讼{% endif %}。")
     b.para("本协议自双方盖章之日起生效，一式两份，双方各执一份。")
-    b.blank()
-    _notices.sign_table(b)
-    b.right("签订日期：{{ date }}{% if place %}　签订地点：{{ place }}{% endif %}")
+    b.signing()
 
 
 TYPE = DocumentType(

@@ -14,8 +14,9 @@ from pydantic import Field, model_validator
 
 from .. import derived
 from ..authoring import TemplateBuilder
+from ..rules import mandate_warning
 from ..schemas import DocumentData, IsoDate, Organisation, Part, Phone, Policy, Project, Text
-from . import DocumentType, Job, _notices
+from . import DocumentType, Job
 
 Role = Literal["房屋所有权人", "建设单位", "保险公司"]
 
@@ -65,15 +66,15 @@ class DisputeAppraisalData(DocumentData):
 
 def derive(job: Job) -> dict:
     data, pack, doc = job.model, job.pack, job.mandate.document
-    fees = [line for line in _notices.provisions(pack, ("dispute",)) if "费用" in line]
-    cover = _notices.coverage(job, data.project, data.policy)
+    fees = [line for line in derived.provision_quotes(pack, ("dispute",)) if "费用" in line]
+    cover = derived.coverage(pack, data.project, data.policy, derived.period_term(doc, pack))
     return {
         "headings": {"content": derived.heading(doc, ("dispute-content",), "争议内容"),
                      "proposal": derived.heading(doc, ("appraisal-proposal",), "提议共同委托具有相应资质的第三方鉴定机构")},
-        "dispute_rules": _notices.joined(_notices.provisions(pack, ("dispute",), ("鉴定",),
-                                                             exclude=(_notices.clean(job.mandate.document.quote),)
+        "dispute_rules": derived.joined(derived.provision_quotes(pack, ("dispute",), ("鉴定",),
+                                                             exclude=(derived.clean_quote(job.mandate.document.quote),)
                                                              if doc else ())),
-        "fee_text": _notices.joined(fees, f"{pack.city}的规定未明确鉴定费用由哪一方承担，由争议各方在委托鉴定时协商确定"
+        "fee_text": derived.joined(fees, f"{pack.city}的规定未明确鉴定费用由哪一方承担，由争议各方在委托鉴定时协商确定"
                                           "或按保险合同约定处理"),
         "reply_text": (f"请于收到本申请书之日起{data.reply_days}日内书面答复" if data.reply_days else
                        f"请在收到本申请书后及时书面答复（{pack.city}的规定未规定答复期限）"),
@@ -85,14 +86,13 @@ def derive(job: Job) -> dict:
 def rules(job: Job):
     end = derive(job)["cover_end"]
     if end and job.model.date and job.model.date > end:
-        return [_notices.mandate_warning(job, f"争议鉴定申请在保险合同有效期内提出；各项保险期限已于"
+        return [mandate_warning(job.mandate, f"争议鉴定申请在保险合同有效期内提出；各项保险期限已于"
                                               f"{derived.cn_date(end)}届满，本申请书日期为{derived.cn_date(job.model.date)}")]
     return []
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.title("{{ doc.title }}")
-    b.blank()
+    b.masthead()
     b.info_table([
         ("申请人", "{{ applicant.name }}（{{ applicant.role }}{% if applicant.unit %}，{{ applicant.unit }}{% endif %}）"),
         ("申请人联系方式", "{% if applicant.contact %}{{ applicant.contact }}，{% endif %}{{ applicant.phone or '—' }}"
@@ -111,12 +111,10 @@ def spec(b: TemplateBuilder) -> None:
            "{{ dispute.location }}出现{{ dispute.description }}。"
            "你方{% if dispute.other_view_on %}于{{ dispute.other_view_on }}{% endif %}提出的意见为：{{ dispute.other_view }}"
            "申请人认为该问题属于保险责任范围，理由如下：")
-    with b.each("r", "reasons"):
-        b.para("{{ loop.index }}．{{ r }}")
+    b.numbered("reasons", "{{ r }}", "r")
     b.heading("二、{{ headings.proposal }}")
     b.para("申请人提议双方共同委托具有相应资质的第三方鉴定机构，对下列事项进行鉴定：")
-    with b.each("i", "appraisal_items"):
-        b.para("{{ loop.index }}．{{ i }}")
+    b.numbered("appraisal_items", "{{ i }}", "i")
     b.para("鉴定机构由争议各方基于公平、公正、公开的原则协商选定，应具备与争议事项相关的专业技术能力，且与争议各方无利益关联；"
            "鉴定按照国家、地方相关工程技术标准及鉴定规范进行，鉴定过程中各方应积极配合，提供必要的资料、信息和现场条件。"
            "{% if dispute_rules %}依照规定：{{ dispute_rules }}。{% endif %}")

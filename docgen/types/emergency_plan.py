@@ -12,9 +12,8 @@ from pydantic import Field
 
 from .. import derived
 from ..authoring import TemplateBuilder
-from ..schemas import DocumentData, Insurer, Part, Phone, Project, Text
-from . import DocumentType, Job, _reports
-from ._reports import Confirmation, StaffMember
+from ..schemas import Confirmation, DocumentData, Insurer, Part, Phone, Project, StaffMember, Text
+from . import DocumentType, Job
 
 BASIC_LIVING = "影响基本生活的索赔"
 # Situation kinds and the element ids packs give them (SH 第七条（八）)
@@ -53,7 +52,7 @@ class EmergencyPlanData(DocumentData):
 
 def _first_repair_rule(job: Job) -> list[str]:
     quotes = [f"{d.quote}（{d.cite}）" for d in job.pack.deadlines if d.id == FIRST_REPAIR]
-    return quotes + _reports.provision_lines(job, (FIRST_REPAIR,))
+    return quotes + derived.provision_lines(job.pack, (FIRST_REPAIR,))
 
 
 def derive(job: Job) -> dict:
@@ -71,11 +70,11 @@ def derive(job: Job) -> dict:
             "first_repair": heading(("first-repair",), "影响基本生活的索赔先行组织维修"),
         },
         "rows": situations,
-        "hotline_rules": _reports.provision_lines(job, categories=("hotline",)),
+        "hotline_rules": derived.provision_lines(job.pack, categories=("hotline",)),
         "claim_steps": derived.claim_steps(job.pack),
         "first_repair_rule": _first_repair_rule(job),
-        "first_repair_gap": _reports.gap_lines(job, "先行维修"),
-        "attachment": _reports.provision_lines(job, ("contract-attachments",)),
+        "first_repair_gap": derived.gap_lines(job.pack, "先行维修"),
+        "attachment": derived.provision_lines(job.pack, ("contract-attachments",)),
         "last": "八" if _first_repair_rule(job) or job.model.first_repair else "七",
     }
 
@@ -90,16 +89,16 @@ def requirements(job: Job) -> list[tuple[str, str]]:
 
 
 def spec(b: TemplateBuilder) -> None:
-    _reports.heading_block(b, "（{% if project %}{{ project.name }}{% else %}{{ insurer.name }}{% endif %}）")
+    b.report_heading("（{% if project %}{{ project.name }}{% else %}{{ insurer.name }}{% endif %}）")
     b.heading("一、总则")
     b.para("{{ doc.basis }}，为建立潜在缺陷保险应急工作机制，及时、有效处置可能发生的质量风险事件和影响业主基本生活的索赔，"
            "保障业主合法权益，{{ insurer.name }}制定本预案。本预案适用于"
            "{% if project %}{{ project.name }}（{{ project.address }}，建设单位{{ project.developer.name }}）"
            "{% else %}本公司承保的住宅工程质量潜在缺陷保险项目{% endif %}。24小时应急（报案）电话：{{ hotline }}。")
     with b.when("hotline_rules"):
-        _reports.numbered(b, "hotline_rules")
+        b.numbered("hotline_rules")
     b.heading("二、应急组织和职责")
-    _reports.staff_table(b, "team")
+    b.staff_table("team")
     b.heading("三、{{ headings.trigger }}")
     b.table([("序号", 12, "{{ loop.index }}"), ("类别", 32, "{{ s.kind }}"), ("启动情形", 88, "{{ s.trigger }}"),
              ("响应级别", 24, "{{ s.level or '—' }}")], "rows", "s")
@@ -108,7 +107,7 @@ def spec(b: TemplateBuilder) -> None:
              ("责任部门", 26, "{{ p.owner or '—' }}")], "procedure", "p")
     with b.when("claim_steps"):
         b.para("应急处置转入理赔的，按规定的理赔时限办理：")
-        _reports.numbered(b, "claim_steps")
+        b.numbered("claim_steps")
     b.heading("五、{{ headings.measures }}")
     with b.each("s", "rows"):
         b.heading2("（{{ loop.index | cn_ordinal }}）{{ s.title }}")
@@ -121,7 +120,7 @@ def spec(b: TemplateBuilder) -> None:
            "{% else %}相关监督管理部门{% endif %}。")
     with b.when("first_repair_rule or first_repair"):
         b.heading("七、{{ headings.first_repair }}")
-        _reports.numbered(b, "first_repair_rule")
+        b.numbered("first_repair_rule")
         b.para("{% if first_repair %}保险合同约定的先行组织维修时限：{{ first_repair }}。"
                "{% else %}{% for g in first_repair_gap %}{{ g }}。{% endfor %}本公司按保险合同约定的时限先行组织维修。"
                "{% endif %}")
@@ -130,9 +129,7 @@ def spec(b: TemplateBuilder) -> None:
            "{% for a in attachment %}{{ a }}。{% endfor %}")
     b.signature("{{ insurer.name }}（盖章）")
     with b.when("project and attachment"):
-        b.right("建设单位确认：{{ project.developer.name }}（盖章）")
-        b.right("{% if confirmation %}确认人：{{ confirmation.by.name }}　{{ confirmation.signed_on }}"
-                "{% else %}确认人：________　____年__月__日{% endif %}")
+        b.confirmation()
 
 
 TYPE = DocumentType(

@@ -5,22 +5,15 @@ defect is unrectified (SH 第七条（四）); where the pack bars completion ac
 (BJ 第十条) the report is generated with a warning and says so."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Optional
 
-from docx.image.exceptions import UnrecognizedImageError
-from docx.image.image import Image as DocxImage
 from pydantic import Field
 
 from .. import derived
 from ..authoring import TemplateBuilder
-from ..engine import Image
-from ..rules import final_report_defects
-from ..schemas import DefectItem, DocumentData, Insurer, IsoDate, Organisation, Part, Person, Project, Text
+from ..rules import defect_photo_problems, final_report_defects
+from ..schemas import DefectItem, IsoDate, Part, Person, RiskManagementData, Text
 from . import DocumentType, Job
-
-PHOTO_MM = 18
 
 
 class InspectionRound(Part):
@@ -29,36 +22,16 @@ class InspectionRound(Part):
     summary: Text = Field(title="检查情况")
 
 
-class FinalRiskReportData(DocumentData):
-    project: Project = Field(title="项目")
-    insurer: Insurer = Field(title="保险公司")
-    risk_manager: Organisation = Field(title="风险管理机构")
+class FinalRiskReportData(RiskManagementData):
     inspections: list[InspectionRound] = Field(min_length=1, title="过程检查情况")
     defects: list[DefectItem] = Field(default_factory=list, title="质量缺陷")
     evaluation: Text = Field(title="总体风险评价")
     reviewer: Optional[Person] = Field(None, title="保险公司审核人")
 
 
-def _open_severe(defects) -> list[str]:
-    return [d.number for d in defects or [] if d and d.severity == "严重" and d.rectified is False]
-
-
-def _stats(defects) -> dict:
-    defects = [d for d in defects or [] if d is not None]
-    rectified = [d for d in defects if d.rectified]
-    open_items = [d.number for d in defects if d.rectified is False]
-    rate = (Decimal(len(rectified) * 100) / len(defects)).quantize(Decimal("0.1"), ROUND_HALF_UP) if defects else None
-    return {
-        "total": len(defects), "severe": sum(d.severity == "严重" for d in defects),
-        "general": sum(d.severity == "一般" for d in defects), "rectified": len(rectified),
-        "open": len(open_items), "open_list": "、".join(map(str, open_items)) or None,
-        "rate": f"{derived.plain(rate)}%" if rate is not None else "—",
-    }
-
-
 def _severe_text(defects, job: Job) -> str:
     severe = [d for d in defects or [] if d and d.severity == "严重"]
-    open_severe = _open_severe(defects)
+    open_severe = derived.open_severe(defects)
     if not severe:
         return "各阶段检查未发现严重质量缺陷。"
     if not open_severe:
@@ -70,17 +43,9 @@ def _severe_text(defects, job: Job) -> str:
             f"（{'、'.join(open_severe)}）。{note}")
 
 
-def _photo(defect, job: Job) -> Optional[Image]:
-    if defect is None or not defect.photo:
-        return None
-    path = Path(defect.photo)
-    return Image(path if path.is_absolute() else job.base_dir / path, PHOTO_MM)
-
-
 def derive(job: Job) -> dict:
     pack, doc, data = job.pack, job.mandate.document, job.model
-    milestones = {**((data.project.milestones if data.project else None) or {}), "final_report_issued": data.date}
-    events = derived.events(pack, milestones)
+    events = derived.events(pack, derived.milestones(data.project, final_report_issued=data.date))
     rules_text = []
     for deadline in pack.deadlines:
         if "最终" in deadline.title:
@@ -98,9 +63,9 @@ def derive(job: Job) -> dict:
             "severe": derived.heading(doc, ("severe-defects", "severe-risks-rectified"), "严重质量缺陷的整改情况"),
             "evaluation": derived.heading(doc, ("overall-evaluation", "risk-evaluation"), "总体风险评价"),
         },
-        "defect_rows": [{**d.model_dump(), "rectified": "是" if d.rectified else "否", "photo": _photo(d, job)}
-                        for d in data.defects or [] if d is not None],
-        "stats": _stats(data.defects),
+        "defect_rows": [{**d.model_dump(), "rectified": "是" if d.rectified else "否",
+                         "photo": derived.photo(d.photo, job.base_dir)} for d in data.defects or [] if d is not None],
+        "stats": derived.defect_stats(data.defects),
         "severe_text": _severe_text(data.defects, job),
         "upload_due": next((e.date for e in events.values() if e.id == "final-report-upload"), None),
         "report_rules": rules_text,
@@ -108,39 +73,16 @@ def derive(job: Job) -> dict:
 
 
 def requirements(job: Job) -> list[tuple[str, str]]:
-    problems = []
-    for i, defect in enumerate(job.model.defects or []):
-        image = _photo(defect, job)
-        if image is None:
-            continue
-        if not image.path.is_file():
-            problems.append((f"defects[{i}].photo", f"照片文件不存在：{image.path}"))
-            continue
-        try:
-            DocxImage.from_file(str(image.path))
-        except (UnrecognizedImageError, OSError):
-            problems.append((f"defects[{i}].photo", f"不是可识别的图片（支持 PNG、JPEG、GIF、BMP、TIFF）：{image.path}"))
-    return problems
+    return defect_photo_problems(job.model.defects, job.base_dir)
 
 
 def rules(job: Job):
-    return final_report_defects(job.pack, _open_severe(job.model.defects))
+    return final_report_defects(job.pack, derived.open_severe(job.model.defects))
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.doc_number()
-    b.title("{{ doc.title }}")
-    b.subtitle("（{{ project.name }}）")
-    b.blank()
-    b.info_table([
-        ("项目名称", "{{ project.name }}"),
-        ("项目地址", "{{ project.address }}"),
-        ("建设单位", "{{ project.developer.name }}"),
-        ("施工单位", "{% if project.builder %}{{ project.builder.name }}{% else %}—{% endif %}"),
-        ("保险公司", "{{ insurer.name }}"),
-        ("风险管理机构", "{{ risk_manager.name }}"),
-        ("报告日期", "{{ date }}"),
-    ])
+    b.masthead("（{{ project.name }}）", number=True)
+    b.particulars("项目名称", "项目地址", "建设单位", "施工单位", "保险公司", "风险管理机构", "报告日期")
     b.heading("一、工程概况")
     b.para("{{ project.name }}位于{{ project.address }}，建设单位为{{ project.developer.name }}。"
            "{{ doc.basis }}，风险管理机构{{ risk_manager.name }}受保险公司{{ insurer.name }}委托，"
@@ -166,8 +108,7 @@ def spec(b: TemplateBuilder) -> None:
     b.para("{{ evaluation }}")
     with b.when("report_rules"):
         b.heading("七、有关规定")
-        with b.each("r", "report_rules"):
-            b.para("{{ loop.index }}．{{ r }}。")
+        b.numbered("report_rules", "{{ r }}。", "r")
     b.signature("风险管理机构（盖章）：", "{{ risk_manager.name }}", "",
                 "审核：{{ insurer.name }}", "{% if reviewer %}审核人：{{ reviewer.name }}　{% endif %}（保险公司盖章）")
 

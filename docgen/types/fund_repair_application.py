@@ -17,7 +17,7 @@ from .. import derived
 from ..authoring import TemplateBuilder
 from ..rules import refuse, warn
 from ..schemas import DocumentData, Insurer, IsoDate, Owner, Part, Policy, Project, Text
-from . import DocumentType, Job, _notices
+from . import DocumentType, Job
 
 FIRST_REPAIR, INSPECTION, NOTIFY, FUND_START = ("fund-first-repair", "first-repair-inspection",
                                                "first-repair-notify-developer", "fund-complaint-start")
@@ -45,7 +45,7 @@ class FundRepairApplicationData(DocumentData):
 
 def _dates(job: Job) -> dict:
     claim = job.model.claim
-    milestones = _notices.marks(job.model.project, first_repair_claim=claim.claimed_on if claim else None)
+    milestones = derived.milestones(job.model.project, first_repair_claim=claim.claimed_on if claim else None)
     events = derived.events(job.pack, milestones)
     return {i: (events[i].date if i in events else None)
             for i in (FIRST_REPAIR, INSPECTION, NOTIFY, FUND_START, "liability-start")}
@@ -53,34 +53,34 @@ def _dates(job: Job) -> dict:
 
 def derive(job: Job) -> dict:
     pack, dates = job.pack, _dates(job)
-    rules = {i: _notices.deadline(pack, i) for i in (FIRST_REPAIR, INSPECTION, NOTIFY)}
+    rules = {i: derived.find_deadline(pack, i) for i in (FIRST_REPAIR, INSPECTION, NOTIFY)}
     cap = [f"{p.title}：{p.amount.describe()}（{p.basis}，{p.cite}）" for p in pack.parameters
            if p.category == "guarantee-fund" and p.amount and p.amount.bound == "max"]
     return {
         "window_end": dates[FIRST_REPAIR],
-        "window_rule": _notices.joined(_notices.quoted(pack, FIRST_REPAIR)),
-        "duties": [_notices.timing(pack, rules[i], dates[i]) for i in (NOTIFY, INSPECTION) if rules[i]],
-        "fund_text": _notices.joined(_notices.quoted(pack, "guarantee-fund-use", "fund-substitute-repair") + cap),
+        "window_rule": derived.joined(derived.quoted(pack, FIRST_REPAIR)),
+        "duties": [derived.deadline_duty(rules[i], dates[i]) for i in (NOTIFY, INSPECTION) if rules[i]],
+        "fund_text": derived.joined(derived.quoted(pack, "guarantee-fund-use", "fund-substitute-repair") + cap),
         "fund_from": dates[FUND_START], "fund_until": dates["liability-start"],
     }
 
 
 def rules(job: Job):
     data, pack, dates = job.model, job.pack, _dates(job)
-    rule, claim, findings = _notices.deadline(pack, FIRST_REPAIR), data.claim, []
+    rule, claim, findings = derived.find_deadline(pack, FIRST_REPAIR), data.claim, []
     if rule is None or claim is None:
         return []
     if claim.agreed and claim.started:
         findings.append(refuse(pack, rule.id, rule.cite, "建设单位已就维修方案与业主达成一致意见并启动维修，"
                                                         "不符合申请使用保障基金先行维修的条件"))
-    end = dates[FIRST_REPAIR]
+    end, period = dates[FIRST_REPAIR], derived.deadline_period(rule, noted=True).removesuffix("内")
     if end and data.date and data.date < end:
-        findings.append(warn(pack, rule.id, rule.cite, f"自首次维修主张当日起{_notices.period(rule).removesuffix('内')}"
+        findings.append(warn(pack, rule.id, rule.cite, f"自首次维修主张当日起{period}"
                                                        f"（至{derived.cn_date(end)}）建设单位未达成维修方案并启动维修的，"
                                                        f"业主方可申请；本申请日期为{derived.cn_date(data.date)}"))
     start, until = dates[FUND_START], dates["liability-start"]
     if (start and claim.claimed_on < start) or (until and claim.claimed_on >= until):
-        findings.append(warn(pack, FUND_START, _notices.deadline(pack, FUND_START).cite,
+        findings.append(warn(pack, FUND_START, derived.find_deadline(pack, FUND_START).cite,
                              f"保障基金用于交付后{derived.cn_date(start) if start else ''}起至保险期限开始"
                              f"{'（' + derived.cn_date(until) + '）' if until else ''}前的潜在缺陷维修保障；"
                              f"首次维修主张日期{derived.cn_date(claim.claimed_on)}不在该期间内"))
@@ -88,8 +88,7 @@ def rules(job: Job):
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.title("{{ doc.title }}")
-    b.blank()
+    b.masthead()
     b.addressee("{{ insurer.name }}：")
     b.para("申请人{{ owner.name }}系{{ project.name }}{% if owner.unit %}{{ owner.unit }}{% endif %}业主"
            "（保险单号：{{ policy.number }}）。"
@@ -104,8 +103,7 @@ def spec(b: TemplateBuilder) -> None:
              "达成一致意见，亦未启动维修。{% endif %}{{ window_rule }}；本项维修主张的上述期间至{{ window_end }}届满。")
     b.heading("三、申请事项")
     b.para("请主承保公司依据基金使用细则，使用保障基金对下列事项先行维修：")
-    with b.each("r", "requested"):
-        b.para("{{ loop.index }}．{{ r }}")
+    b.numbered("requested", "{{ r }}", "r")
     b.clause("四、", "保障基金的使用",
              "{% if fund_text %}{{ fund_text }}。{% endif %}{% if fund_from and fund_until %}本项目保障基金的维修保障期间为"
              "{{ fund_from }}起至保险期限开始（{{ fund_until }}）前。{% endif %}申请人同意配合现场查看和维修，提供必要的入户条件。")

@@ -14,9 +14,9 @@ from pydantic import Field
 
 from .. import derived
 from ..authoring import TemplateBuilder
-from ..rules import refuse
+from ..rules import cover_start_requirements, refuse
 from ..schemas import DocumentData, Insurer, IsoDate, Money, Part, Policy, Project, Text
-from . import DocumentType, Job, _notices
+from . import DocumentType, Job
 
 REPLENISH = "fund-replenishment"
 
@@ -46,14 +46,14 @@ class ReplenishmentAgreementData(DocumentData):
 
 
 def _start(job: Job):
-    return derived.event_date(job.pack, _notices.marks(job.model.project), "liability-start")
+    return derived.event_date(job.pack, derived.milestones(job.model.project), "liability-start")
 
 
 def derive(job: Job) -> dict:
     data, pack, doc = job.model, job.pack, job.mandate.document
     total = sum((u.amount for u in data.uses or [] if u is not None and u.amount is not None), Decimal(0))
-    ratio = next((p for p in pack.parameters if p.id == "guarantee-fund-ratio"), None)
-    cap = next((p for p in pack.parameters if p.id == "guarantee-fund-use-cap"), None)
+    ratio = derived.find_parameter(pack, "guarantee-fund-ratio")
+    cap = derived.find_parameter(pack, "guarantee-fund-use-cap")
     fund = derived.times(data.contract_price, Decimal(str(ratio.amount.value))) if ratio else None
     return {
         "headings": {"replenishment": derived.heading(doc, ("replenishment",), "先行维修使用的保障基金费用由建设单位补足"),
@@ -64,8 +64,8 @@ def derive(job: Job) -> dict:
         "fund_rule": f"{ratio.title}：{ratio.amount.describe()}（{ratio.basis}，{ratio.cite}）" if ratio else None,
         "cap": fund * Decimal(str(cap.amount.value)) if fund is not None and cap else None,
         "cap_rule": f"{cap.title}：{cap.amount.describe()}（{cap.basis}，{cap.cite}）" if cap else None,
-        "agreement_rule": _notices.joined(_notices.quoted(pack, "fund-replenishment-agreement")),
-        "deduction_rule": _notices.joined(_notices.quoted(pack, "guarantee-fund-deduction")),
+        "agreement_rule": derived.joined(derived.quoted(pack, "fund-replenishment-agreement")),
+        "deduction_rule": derived.joined(derived.quoted(pack, "guarantee-fund-deduction")),
         "signatories": [{"role": role, "name": party.name} for role, party in
                         (("甲方（建设单位）", data.project.developer if data.project else None),
                          ("乙方（主承保公司）", data.insurer)) if party is not None],
@@ -73,11 +73,11 @@ def derive(job: Job) -> dict:
 
 
 def requirements(job: Job) -> list[tuple[str, str]]:
-    return _notices.start_requirements(job, job.model.project)
+    return cover_start_requirements(job.pack, job.model.project)
 
 
 def rules(job: Job):
-    data, rule, start = job.model, _notices.deadline(job.pack, REPLENISH), _start(job)
+    data, rule, start = job.model, derived.find_deadline(job.pack, REPLENISH), _start(job)
     if rule and start and data.pay_by and data.pay_by >= start:
         return [refuse(job.pack, rule.id, rule.cite, f"先行维修使用的保障基金费用由建设单位在保险期限开始前补足到位；"
                                                      f"保险期限开始于{derived.cn_date(start)}，约定补足日期为"
@@ -86,9 +86,7 @@ def rules(job: Job):
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.title("{{ doc.title }}")
-    b.subtitle("（{{ project.name }}）")
-    b.blank()
+    b.masthead("（{{ project.name }}）")
     b.plain("甲方（建设单位）：{{ project.developer.name }}")
     b.plain("乙方（主承保公司）：{{ insurer.name }}")
     b.para("{{ project.name }}（项目地址：{{ project.address }}）由甲方投保住宅工程质量潜在缺陷保险，乙方为主承保公司"
@@ -115,12 +113,9 @@ def spec(b: TemplateBuilder) -> None:
              "保障基金的使用依照基金使用细则办理。")
     with b.when("extra_terms"):
         b.heading("五、其他约定")
-        with b.each("t", "extra_terms"):
-            b.para("{{ loop.index }}．{{ t }}")
+        b.numbered("extra_terms", "{{ t }}", "t")
     b.para("本约定自双方盖章之日起生效，一式两份，双方各执一份。")
-    b.blank()
-    _notices.sign_table(b)
-    b.right("签订日期：{{ date }}{% if place %}　签订地点：{{ place }}{% endif %}")
+    b.signing()
 
 
 TYPE = DocumentType(

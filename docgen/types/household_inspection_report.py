@@ -15,10 +15,9 @@ from pydantic import Field
 
 from .. import derived
 from ..authoring import TemplateBuilder
-from ..rules import warn
-from ..schemas import DocumentData, Insurer, IsoDate, Organisation, Part, Person, Project, Text
-from . import DocumentType, Job, _reports
-from ._reports import ReportDefect
+from ..rules import deadline_met, defect_photo_problems, warn
+from ..schemas import IsoDate, Part, Person, ReportDefect, RiskManagementData, Text
+from . import DocumentType, Job
 
 BARS_ACCEPTANCE = "no-completion-acceptance"
 
@@ -46,10 +45,7 @@ class SpotCheck(Part):
     inspectors: list[Person] = Field(min_length=1, title="检查人员")
 
 
-class SpotCheckData(DocumentData):
-    project: Project = Field(title="项目")
-    insurer: Insurer = Field(title="保险公司")
-    risk_manager: Organisation = Field(title="风险管理机构")
+class SpotCheckData(RiskManagementData):
     inspection: SpotCheck = Field(title="专项检查")
     defects: list[ReportDefect] = Field(default_factory=list, title="发现的质量问题")
     conclusion: Text = Field(title="检查结论")
@@ -61,7 +57,7 @@ class HouseholdInspectionData(SpotCheckData):
 
 def _milestones(twin: Twin, job: Job) -> dict:
     """The project's milestones; the report's own date is when it was completed (第八条（三）)."""
-    return _reports.milestones(job, inspection_report_done=job.model.date)
+    return derived.milestones(job.model.project, inspection_report_done=job.model.date)
 
 
 def _blocked(twin: Twin, job: Job) -> Optional[str]:
@@ -74,28 +70,28 @@ def _blocked(twin: Twin, job: Job) -> Optional[str]:
 
 def derive(twin: Twin, job: Job) -> dict:
     spot, ms = job.model.inspection, _milestones(twin, job)
-    notice = _reports.due(job, twin.notice, ms)
-    late = bool(_reports.timing(job, twin.notice, spot.notified_on if spot else None, ms, ""))
+    notice = derived.due(job.pack, ms, twin.notice)
+    late = bool(deadline_met(job.pack, twin.notice, spot.notified_on if spot else None, ms, ""))
     blocked = _blocked(twin, job)
-    bars = _reports.provision_lines(job, (BARS_ACCEPTANCE,))
+    bars = derived.provision_lines(job.pack, (BARS_ACCEPTANCE,))
     return {
         "twin": {"activity": twin.activity, "check": twin.check},
         "notice": notice,
         "notice_late": late,
-        "sample_rate": _reports.ratio_text(spot.units_checked, spot.units_total) if spot else None,
-        "sample_rule": next((_reports.parameter_text(p) for p in job.pack.parameters if p.category == "inspection"
+        "sample_rate": derived.ratio_text(spot.units_checked, spot.units_total) if spot else None,
+        "sample_rule": next((derived.parameter_text(p) for p in job.pack.parameters if p.category == "inspection"
                              and twin.activity in p.title), None),
-        "defect_rows": _reports.defect_rows(job, job.model.defects),
-        "stats": _reports.defect_stats(job.model.defects),
+        "defect_rows": derived.defect_rows(job.model.defects, job.base_dir),
+        "stats": derived.defect_stats(job.model.defects),
         "blocked": f"{blocked}。{bars[0]}" if blocked and bars else None,
-        "upload": _reports.mandate_due(job, ms),
+        "upload": derived.due(job.pack, ms, job.mandate.event),
     }
 
 
 def rules(twin: Twin, job: Job):
     spot, ms = job.model.inspection, _milestones(twin, job)
-    findings = _reports.timing(job, twin.notice, spot.notified_on if spot else None, ms, "建设单位通知日期")
-    provision = next((p for p in job.pack.provisions if p.id == BARS_ACCEPTANCE), None)
+    findings = deadline_met(job.pack, twin.notice, spot.notified_on if spot else None, ms, "建设单位通知日期")
+    provision = derived.find_provision(job.pack, BARS_ACCEPTANCE)
     blocked = _blocked(twin, job)
     if provision and blocked:
         findings.append(warn(job.pack, provision.id, provision.cite, f"{blocked}，建设单位不得组织竣工验收"))
@@ -103,7 +99,7 @@ def rules(twin: Twin, job: Job):
 
 
 def requirements(twin: Twin, job: Job) -> list[tuple[str, str]]:
-    spot, problems = job.model.inspection, list(_reports.photo_requirements(job))
+    spot, problems = job.model.inspection, list(defect_photo_problems(job.model.defects, job.base_dir))
     if twin.milestone not in _milestones(twin, job):
         problems.append((f"project.milestones.{twin.milestone}", f"请填写建设单位组织{twin.activity}的日期"))
     if spot and spot.units_checked and spot.units_total and spot.units_checked > spot.units_total:
@@ -114,17 +110,13 @@ def requirements(twin: Twin, job: Job) -> list[tuple[str, str]]:
 
 
 def spec(twin: Twin, b: TemplateBuilder) -> None:
-    _reports.heading_block(b)
-    b.info_table([
-        ("项目名称", "{{ project.name }}"),
-        ("建设单位", "{{ project.developer.name }}"),
-        ("施工单位", "{% if project.builder %}{{ project.builder.name }}{% else %}—{% endif %}"),
-        ("保险公司", "{{ insurer.name }}"),
-        ("风险管理机构", "{{ risk_manager.name }}"),
+    b.report_heading()
+    b.particulars(
+        "项目名称", "建设单位", "施工单位", "保险公司", "风险管理机构",
         (f"{twin.activity}日期", "{{ project.milestones.%s }}" % twin.milestone),
         ("检查日期", "{{ inspection.start }}{% if inspection.end %}至{{ inspection.end }}{% endif %}"),
-        ("报告日期", "{{ date }}"),
-    ])
+        "报告日期",
+    )
     b.heading("一、检查依据")
     b.para("{{ doc.basis }}，风险管理机构{{ risk_manager.name }}受保险公司{{ insurer.name }}委托，"
            "对{{ project.name }}（{{ project.address }}）建设单位组织的{{ twin.activity }}落实{{ twin.check }}工作，"
@@ -138,11 +130,11 @@ def spec(twin: Twin, b: TemplateBuilder) -> None:
            "抽查楼栋和户号：{{ inspection.sample }}。{% if sample_rule %}{{ sample_rule }}。"
            "{% else %}规定未给出抽查比例，本次抽查比例按风险管理合同约定确定。{% endif %}"
            "检查人员：{% for p in inspection.inspectors %}{{ p.name }}{% if not loop.last %}、{% endif %}{% endfor %}。检查内容：")
-    _reports.numbered(b, "inspection.items")
+    b.numbered("inspection.items")
     b.heading("三、发现的质量问题")
     with b.when("not defect_rows"):
         b.para("本次抽查未发现质量问题。")
-    _reports.defects_table(b)
+    b.defects_table()
     b.heading("四、整改情况")
     b.para("本次抽查发现质量问题{{ stats.total }}项（严重{{ stats.severe }}项、一般{{ stats.general }}项），"
            "已整改{{ stats.rectified }}项，整改率{{ stats.rate }}；尚未整改{{ stats.open }}项"
@@ -150,9 +142,7 @@ def spec(twin: Twin, b: TemplateBuilder) -> None:
     b.heading("五、检查结论")
     b.para(("分户验收结论：{{ result }}。" if twin.verdict else "") + "{{ conclusion }}"
            "{% if blocked %}{{ blocked }}{% endif %}")
-    b.heading("六、报送")
-    b.para("本报告提交保险公司，并上传监管平台。{% if upload %}{{ upload.sentence }}"
-           "{% if upload.when %}，本报告{{ upload.when }}上传{% endif %}。{% endif %}")
+    b.submission("六、报送", "本报告提交保险公司，并上传监管平台。")
     b.signature("风险管理机构（盖章）：{{ risk_manager.name }}",
                 "检查人员：{% for p in inspection.inspectors %}{{ p.name }}{% if not loop.last %}、{% endif %}{% endfor %}")
 

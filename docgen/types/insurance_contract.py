@@ -24,9 +24,8 @@ from ..authoring import TemplateBuilder
 from ..rules import (act_before, coinsurance_structure, premium_rate_floor, refuse, risk_management_fee, scope_periods,
                      warn)
 from ..schemas import DocumentData, Insurer, Percent, Policy, Project, Text
-from . import DocumentType, Job, _coverage, _notices
+from . import DocumentType, Job
 from .coinsurance_agreement import Coinsurer, PremiumTerms
-from .coinsurance_agreement import _terms as coinsurance_terms
 
 
 class InsuranceContractData(DocumentData):
@@ -69,7 +68,7 @@ def _deductible_rule(pack) -> Optional[str]:
 def _clauses(job: Job) -> list[dict]:
     data, pack, doc = job.model, job.pack, job.mandate.document
     elements = {e.id for e in doc.elements} if doc else set()
-    term = _notices.period_term(job)
+    term = derived.period_term(doc, pack)
     tiers = {s.title: s.tier for s in pack.coverage.scopes}
     rows = derived.scope_rows(pack, data.policy.scopes if data.policy else [])
     extra = [r for r in rows if tiers.get(r["title"]) == "additional" or "附加" in (r["title"] or "")]
@@ -77,9 +76,9 @@ def _clauses(job: Job) -> list[dict]:
     project, premium = data.project, data.premium
     start = pack.coverage.start
     agreed = data.liability_start or (derived.liability_start_rule(pack) if start.offset.specified else "按保险单约定")
-    start_rule = f"保险责任开始时间：{agreed}；依照规定，{_notices.clean(start.quote)}（{start.cite}）"
-    claims = _coverage.claim_context(job, data.insurer)
-    lead_term, follower_term = coinsurance_terms(job)
+    start_rule = f"保险责任开始时间：{agreed}；依照规定，{derived.clean_quote(start.quote)}（{start.cite}）"
+    claims = derived.claim_context(job.pack, data.insurer)
+    lead_term, follower_term = derived.coinsurance_terms(job.pack)
     amount = derived.times(premium.base, premium.rate) if premium else None
     found = []
 
@@ -94,19 +93,19 @@ def _clauses(job: Job) -> list[dict]:
     add(("buildings-covered",), "保险标的",
         f"本合同的保险标的为{project.name}（项目地址：{project.address}）" if project else None,
         "，保险合同涵盖投保项目范围内的所有建筑物。",
-        _rules("依照规定，", _notices.quoted(pack, "one-project-one-policy", "one-policy-per-permit", "covered-buildings")))
+        _rules("依照规定，", derived.quoted(pack, "one-project-one-policy", "one-policy-per-permit", "covered-buildings")))
     add(("coverage-scope", "basic-and-additional"), "保险范围",
         f"在{term}内，因工程质量潜在缺陷造成下列损坏的，由保险人依照本合同负责维修或赔偿：",
         "；".join(f"{r['title']}：{r['contents']}" for r in rows if r["contents"]) or "按保险条款约定", "。",
         f"其中，{'、'.join(r['title'] for r in basic)}为基本险，{'、'.join(r['title'] for r in extra)}为附加险。"
         if basic and extra else None,
-        _rules("", _notices.quoted(pack, "basic-and-additional-required", "basic-scope-standard")))
+        _rules("", derived.quoted(pack, "basic-and-additional-required", "basic-scope-standard")))
     periods = "；".join(f"{r['title']}的{term}为{r['period']}" for r in rows)
     merged = "coverage-periods" in elements and "liability-start" not in elements
     add(("coverage-periods",), term, f"各项{term}：{periods}。" if periods else f"各项{term}按保险单约定。",
         f"各项{term}自保险责任开始之日起计算。{start_rule}。" if merged else None)
     add(("liability-start",), "保险责任开始时间", f"{start_rule}。",
-        _rules("", [line for line in _notices.provisions(pack, ("warranty",), ("保险责任开始",))]), when=not merged)
+        _rules("", [line for line in derived.provision_quotes(pack, ("warranty",), ("保险责任开始",))]), when=not merged)
     extra_text = "；".join(f"{r['title']}（{r['contents']}），{term}{r['period']}" for r in extra)
     add(("additional-cover-terms",), "附加险",
         f"附加险的保险范围、{term}和保险责任开始时间：" + (
@@ -115,20 +114,20 @@ def _clauses(job: Job) -> list[dict]:
         when="additional-cover-terms" in elements)
     add((), "保险责任",
         f"在{term}内，因工程质量潜在缺陷造成保险范围内的房屋损坏，由保险人依照本合同的约定履行维修或赔偿责任。",
-        _rules("", _notices.provisions(pack, ("claims", "warranty"), ("履行维修或赔偿责任", "理赔保修义务", "实际修复"))))
+        _rules("", derived.provision_quotes(pack, ("claims", "warranty"), ("履行维修或赔偿责任", "理赔保修义务", "实际修复"))))
     add((), "责任免除", claims["exclusions_text"] if claims["exclusions_text"] != "以保险合同约定为准"
         else f"责任免除以本合同所附保险条款为准（{pack.city}的规定未列明除外责任）", "。")
     add(("sum-insured",), "保险金额",
         f"本合同保险金额为{derived.yuan(premium.sum_insured)}（大写：人民币{derived.rmb_upper(premium.sum_insured)}），"
         "为保险人在本保险单项下承担的最大赔偿限额。" if premium and premium.sum_insured else None,
-        _rules("依照规定，", _notices.quoted(pack, "indemnity-limit")))
+        _rules("依照规定，", derived.quoted(pack, "indemnity-limit")))
     rule = _deductible_rule(pack)
     add(("deductible", "no-deductible"), "免赔额",
         "本合同不设免赔额。" if rule == "forbidden" else
         f"基本险不计免赔额；附加险免赔额：{data.deductible or '不设免赔额'}。" if rule == "basic-free" else
         f"免赔额：{data.deductible}。" if data.deductible else f"本合同不设免赔额（{pack.city}的规定未规定免赔额）。",
-        _rules("依照规定，", _notices.quoted(pack, "deductible")))
-    payment = _notices.quoted(pack, "premium-payment")
+        _rules("依照规定，", derived.quoted(pack, "deductible")))
+    payment = derived.quoted(pack, "premium-payment")
     fee_bound = next((p for p in pack.parameters if p.id.startswith("risk-management-fee-max") and p.amount), None)
     add(("premium",), "保险费",
         f"保险费计算基数为{premium.base_label or _base_label(pack)}{derived.yuan(premium.base)}，"
@@ -139,41 +138,41 @@ def _clauses(job: Job) -> list[dict]:
         f"保险费中含风险管理费用{derived.yuan(derived.times(amount, data.risk_management_fee))}，占保险费的"
         f"{derived.pct(data.risk_management_fee)}（{fee_bound.title}：{fee_bound.amount.describe()}，{fee_bound.cite}）。"
         if fee_bound and data.risk_management_fee is not None else None,
-        _rules("依照规定，", payment + _notices.quoted(pack, "premium-base")))
+        _rules("依照规定，", payment + derived.quoted(pack, "premium-base")))
     members = [f for f in data.followers or [] if f is not None and f.insurer]
     add(("coinsurance",), "共同保险",
         f"本合同采取共保模式承保，共保体由{lead_term}{data.insurer.name}和{follower_term}"
         f"{'、'.join(f.insurer.name for f in members)}组成；{lead_term}{data.insurer.name}的承保份额为"
         f"{derived.pct(data.lead_share)}，" + "，".join(f"{f.insurer.name}的承保份额为{derived.pct(f.share)}" for f in members)
         + f"。各承保公司按承保份额承担保险责任，{lead_term}代表共保体签发保险单、统一提供理赔服务。" if members else None,
-        _rules("依照规定，", _notices.provisions(pack, ("underwriting",), ("共保",))), when=bool(members))
+        _rules("依照规定，", derived.provision_quotes(pack, ("underwriting",), ("共保",))), when=bool(members))
     attachments = [f"《{d.title}》" for d in pack.documents if "附件" in f"{d.issuer}{d.recipient}{d.when}"]
-    add((), "风险管理", _rules("", _notices.provisions(pack, ("risk-management",), ("签订之后", "签订后", "签订保险合同前"))),
+    add((), "风险管理", _rules("", derived.provision_quotes(pack, ("risk-management",), ("签订之后", "签订后", "签订保险合同前"))),
         "建设单位应配合保险人及其委托的风险管理机构开展工程质量风险管理，按规定整改检查发现的质量缺陷。")
     add(("attachments",), "合同附件",
         f"下列文件经投保人确认后作为本合同的附件，与本合同具有同等效力：{''.join(attachments)}。" if attachments else None,
-        _rules("依照规定，", _notices.quoted(pack, "contract-attachments")))
+        _rules("依照规定，", derived.quoted(pack, "contract-attachments")))
     add(("claims-service-standards", "service-standards"), "理赔服务标准",
         f"在本合同约定的{term}内（{periods}），保险人按以下标准提供理赔受理、现场查勘、索赔核定、理赔维修等服务："
         if periods else "理赔受理、现场查勘、索赔核定、理赔维修等服务标准：", "；".join(data.service_standards or []), "。",
         f"依照规定：{'；'.join(derived.claim_steps(pack))}。" if derived.claim_steps(pack)
         else f"{pack.city}的规定未规定理赔时限，以上服务标准由双方约定。",
         f"{claims['hotline_text']}。" if claims["hotline_text"] else None)
-    emergency = _notices.deadline(pack, "emergency-repair")
+    emergency = derived.find_deadline(pack, "emergency-repair")
     add(("emergency-repair-time",), "应急维修",
         f"对于影响基本生活且属于保险责任范围内的索赔申请，保险人在{data.emergency_repair}先行组织维修，同时完成现场查勘。"
-        if data.emergency_repair else None, _rules("依照规定，", _notices.quoted(pack, "emergency-repair")),
+        if data.emergency_repair else None, _rules("依照规定，", derived.quoted(pack, "emergency-repair")),
         when=emergency is not None or "emergency-repair-time" in elements)
     venue = (f"提交{data.arbitration_commission}仲裁" if data.dispute == "仲裁" and data.arbitration_commission
              else "依法向保险标的所在地有管辖权的人民法院提起诉讼")
     add(("dispute-resolution", "report-dispute-method"), "争议解决",
-        _rules("依照规定，", _notices.provisions(pack, ("dispute",))),
+        _rules("依照规定，", derived.provision_quotes(pack, ("dispute",))),
         f"因本合同发生的争议，包括保险人与投保人就评估报告中工程质量缺陷认定、质量缺陷和保险责任认定发生的争议，"
         f"双方协商解决；协商不成的，{venue}。")
-    add((), "合同的变更与解除", _rules("", _notices.quoted(
+    add((), "合同的变更与解除", _rules("", derived.quoted(
         pack, "contract-change-consent", "no-unilateral-termination", "no-maintenance-deposit",
         "no-property-warranty-deposit", "developer-insolvency", "ownership-transfer")))
-    add((), "代位追偿", _rules("", _notices.provisions(pack, ("subrogation",))))
+    add((), "代位追偿", _rules("", derived.provision_quotes(pack, ("subrogation",))))
     add((), "其他约定", "；".join(data.extra_terms or []), "。", when=bool(data.extra_terms))
     for no, clause in enumerate(found, 1):
         clause["no"] = derived.cn_ordinal(no)
@@ -185,13 +184,13 @@ def _rules(prefix: str, lines: list[str]) -> Optional[str]:
 
 
 def _base_label(pack) -> str:
-    base = next((p for p in pack.parameters if p.id == "premium-base"), None)
+    base = derived.find_parameter(pack, "premium-base")
     return base.text if base and base.text else ""
 
 
 def derive(job: Job) -> dict:
     data = job.model
-    lead_term, follower_term = coinsurance_terms(job)
+    lead_term, follower_term = derived.coinsurance_terms(job.pack)
     insurers = [(lead_term if data.followers else "保险人", data.insurer)] + [
         (follower_term, f.insurer) for f in data.followers or [] if f is not None]
     insurers = [{"role": role, "name": i.name} for role, i in insurers if i is not None]
@@ -212,7 +211,7 @@ def requirements(job: Job) -> list[tuple[str, str]]:
     if not pack.coverage.start.offset.specified and not data.liability_start:
         problems.append(("liability_start", f"{pack.city}的规定未给出保险责任开始时间（{pack.coverage.start.offset.note}，"
                                             f"{pack.coverage.start.cite}），请按合同约定写明"))
-    emergency = _notices.deadline(pack, "emergency-repair")
+    emergency = derived.find_deadline(pack, "emergency-repair")
     if emergency is not None and not data.emergency_repair:
         problems.append(("emergency_repair", f"{emergency.title}的时限由保险合同约定（{emergency.cite}），请写明"))
     if data.premium is not None and data.premium.sum_insured is None:
@@ -229,25 +228,23 @@ def rules(job: Job):
     followers = [f for f in data.followers or [] if f is not None]
     if followers:
         findings += coinsurance_structure(pack, data.lead_share, len(followers))
-    mandatory = next((p for p in pack.provisions if p.id == "coinsurance-mandatory"), None)
+    mandatory = derived.find_provision(pack, "coinsurance-mandatory")
     if mandatory and not followers:  # in a draft, a gap to fill rather than a breach
         findings.append((warn if job.draft else refuse)(pack, mandatory.id, mandatory.cite,
-                                                        f"{_notices.clean(mandatory.quote)}；本合同未列共保体的其他承保公司"))
+                                                        f"{derived.clean_quote(mandatory.quote)}；本合同未列共保体的其他承保公司"))
     forbidden = next((p for p in pack.parameters if p.category == "deductible"), None)
     if _deductible_rule(pack) == "forbidden" and data.deductible:
-        findings.append(refuse(pack, forbidden.id, forbidden.cite, f"{_notices.clean(forbidden.quote)}；本合同约定了免赔额"
+        findings.append(refuse(pack, forbidden.id, forbidden.cite, f"{derived.clean_quote(forbidden.quote)}；本合同约定了免赔额"
                                                                    f"（{data.deductible}）"))
-    signing = _notices.deadline(pack, "contract-signing")
-    milestones = _notices.marks(data.project)
+    signing = derived.find_deadline(pack, "contract-signing")
+    milestones = derived.milestones(data.project)
     if signing and signing.anchor in milestones:
         findings += act_before(pack, signing.id, data.date, milestones[signing.anchor], "本合同签订日期")
     return findings
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.title("{{ doc.title }}")
-    b.subtitle("（{{ project.name }}）")
-    b.blank()
+    b.masthead("（{{ project.name }}）")
     b.plain("投保人（被保险人）：{{ project.developer.name }}")
     with b.each("s", "insurers"):
         b.plain("{{ s.role }}：{{ s.name }}")
@@ -257,9 +254,7 @@ def spec(b: TemplateBuilder) -> None:
     with b.each("c", "clauses"):
         b.clause("{{ c.no }}、", "{{ c.heading }}", "{{ c.body }}")
     b.para("本合同自各方盖章之日起成立，保险人收到全额保险费后签发保险单。本合同一式{{ signatories|length }}份，各方各执一份。")
-    b.blank()
-    _notices.sign_table(b)
-    b.right("签订日期：{{ date }}{% if place %}　签订地点：{{ place }}{% endif %}")
+    b.signing()
 
 
 TYPE = DocumentType(

@@ -15,10 +15,10 @@ from pydantic import Field
 from corpus.schema import MILESTONES
 
 from .. import derived
-from ..authoring import TemplateBuilder
-from ..rules import warn
-from ..schemas import ClockText, DocumentData, Insurer, IsoDate, Owner, Part, Person, Policy, Project, Text
-from . import DocumentType, Job, _coverage, _notices
+from ..authoring import TemplateBuilder, person
+from ..rules import act_in_time, cover_requirements, warn
+from ..schemas import ClockText, InsuredData, IsoDate, Owner, Part, Person, Text
+from . import DocumentType, Job
 
 
 class Inspection(Part):
@@ -29,10 +29,7 @@ class Inspection(Part):
     items: list[Text] = Field(default_factory=list, title="验收内容")
 
 
-class JointInspectionData(DocumentData):
-    project: Project = Field(title="项目")
-    insurer: Insurer = Field(title="保险公司")
-    policy: Policy = Field(title="保险单")
+class JointInspectionData(InsuredData):
     owner: Optional[Owner] = Field(None, title="业主（不填则致全体业主；按户批量生成时每户一份）")
     inspection: Inspection = Field(title="共同验收安排")
     contact: Person = Field(title="建设单位联系人")
@@ -40,12 +37,12 @@ class JointInspectionData(DocumentData):
 
 def _facts(job: Job) -> dict:
     data, pack = job.model, job.pack
-    milestones = _notices.marks(data.project)
-    cover = _notices.coverage(job, data.project, data.policy)
+    milestones = derived.milestones(data.project)
+    cover = derived.coverage(pack, data.project, data.policy, derived.period_term(job.mandate.document, pack))
     delivery = milestones.get("delivery")
-    rule = _notices.deadline(pack, job.mandate.event)
+    rule = derived.find_deadline(pack, job.mandate.event)
     return {"milestones": milestones, "cover": cover, "delivery": delivery, "rule": rule,
-            "notice_due": _notices.due(pack, milestones, job.mandate.event),
+            "notice_due": derived.event_date(pack, milestones, job.mandate.event),
             "expired": [e for e in cover["ends"] if delivery and e["end"] < delivery]}
 
 
@@ -54,7 +51,7 @@ def derive(job: Job) -> dict:
     facts = _facts(job)
     rule, milestones = facts["rule"], facts["milestones"]
     events = derived.events(pack, milestones)
-    after = [f"{_notices.clean(d.quote).removeprefix('但')}（{d.cite}）"
+    after = [f"{derived.clean_quote(d.quote).removeprefix('但')}（{d.cite}）"
              + (f"，本项目该期间至{derived.cn_date(events[d.id].date)}止" if d.id in events else "")
              for d in derived.deadlines_from(pack, ("delivery",))
              if rule and d.kind == "period" and d.direction == "after" and d.condition == rule.condition]
@@ -66,15 +63,15 @@ def derive(job: Job) -> dict:
         "expired": facts["expired"],
         "condition": (rule.condition if rule and rule.condition else "保险期间届满后交房的").rstrip("的")
                      .replace("保险期间", facts["cover"]["period_term"]),
-        "notice_rule": _notices.joined(_notices.quoted(pack, rule.id)) if rule else None,
+        "notice_rule": derived.joined(derived.quoted(pack, rule.id)) if rule else None,
         "notice_due": facts["notice_due"],
-        "after_text": _notices.joined([*_notices.quoted(pack, "post-expiry-developer-liability"), *after]),
+        "after_text": derived.joined([*derived.quoted(pack, "post-expiry-developer-liability"), *after]),
     }
 
 
 def requirements(job: Job) -> list[tuple[str, str]]:
     project = job.model.project
-    problems = _coverage.requirements(job, project, job.model.policy)
+    problems = cover_requirements(job.pack, project, job.model.policy)
     if project is not None and "delivery" not in (project.milestones or {}):
         problems.append(("project.milestones.delivery", "请填写计划交房日期（共同验收通知在交房前发出）"))
     return problems
@@ -85,7 +82,7 @@ def rules(job: Job):
     rule, delivery = facts["rule"], facts["delivery"]
     if rule is None:
         return []
-    findings = _notices.late(job, rule.id, data.date, facts["notice_due"], "本通知日期")
+    findings = act_in_time(job.pack, rule.id, data.date, facts["notice_due"], "本通知日期")
     inspected = data.inspection.date if data.inspection else None
     if inspected and delivery and inspected >= delivery:
         findings.append(warn(pack, rule.id, rule.cite, f"共同验收应在交房前进行；验收日期为{derived.cn_date(inspected)}，"
@@ -100,9 +97,7 @@ def rules(job: Job):
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.doc_number()
-    b.title("{{ doc.title }}")
-    b.blank()
+    b.masthead(number=True)
     b.addressee("{{ insurer.name }}、{% if owner %}{{ owner.name }}{% if owner.unit %}（{{ project.name }}{{ owner.unit }}）"
                 "{% endif %}{% else %}{{ project.name }}全体业主{% endif %}：")
     b.para("{{ project.name }}（项目地址：{{ project.address }}）"
@@ -121,10 +116,8 @@ def spec(b: TemplateBuilder) -> None:
     b.clause("三、", "通知时限",
              "{{ notice_rule }}；本项目交房日期为{{ project.milestones.delivery }}，本通知应于{{ notice_due }}前发出。")
     b.clause("四、", "联系方式",
-             "本单位联系人：{{ contact.name }}{% if contact.title %}（{{ contact.title }}）{% endif %}"
-             "{% if contact.phone %}，联系电话：{{ contact.phone }}{% endif %}。")
-    b.para("特此通知。")
-    b.signature("{{ project.developer.name }}", "（盖章）")
+             "本单位联系人：" + person("contact") + "。")
+    b.closing("特此通知。", "{{ project.developer.name }}", "（盖章）")
 
 
 TYPE = DocumentType(

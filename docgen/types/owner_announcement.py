@@ -9,15 +9,12 @@ from pydantic import Field
 
 from .. import derived
 from ..authoring import TemplateBuilder
-from ..rules import act_in_time
-from ..schemas import DocumentData, Insurer, Organisation, Policy, Project
-from . import DocumentType, Job, _coverage
+from ..rules import act_in_time, cover_requirements, scope_periods
+from ..schemas import InsuredData, Organisation
+from . import DocumentType, Job
 
 
-class OwnerAnnouncementData(DocumentData):
-    project: Project = Field(title="项目")
-    insurer: Insurer = Field(title="保险公司")
-    policy: Policy = Field(title="保险单")
+class OwnerAnnouncementData(InsuredData):
     property_manager: Optional[Organisation] = Field(None, title="物业服务企业")
 
 
@@ -27,26 +24,25 @@ def _due(job: Job):
 
 
 def derive(job: Job) -> dict:
-    data = job.model
-    return {"coverage": _coverage.context(job, data.project, data.policy),
-            "claims": _coverage.claim_context(job, data.insurer),
+    data, term = job.model, derived.period_term(job.mandate.document)
+    return {"coverage": derived.coverage(job.pack, data.project, data.policy, term),
+            "claims": derived.claim_context(job.pack, data.insurer),
             "announce_due": _due(job)}
 
 
 def requirements(job: Job) -> list[tuple[str, str]]:
-    return _coverage.requirements(job, job.model.project, job.model.policy)
+    return cover_requirements(job.pack, job.model.project, job.model.policy)
 
 
 def rules(job: Job):
-    findings = _coverage.rules(job, job.model.policy)
+    findings = scope_periods(job.pack, job.model.policy.scopes if job.model.policy else [])
     if any(d.id == "owner-announcement" for d in job.pack.deadlines):
         findings += act_in_time(job.pack, "owner-announcement", job.model.date, _due(job), "本公告日期")
     return findings
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.title("{{ doc.title }}")
-    b.blank()
+    b.masthead()
     b.addressee("{{ project.name }}全体业主：")
     b.para("{{ project.name }}（项目地址：{{ project.address }}）已投保工程质量潜在缺陷保险，"
            "将于{{ coverage.start }}由工程质量保修期转入保险责任期。{{ doc.basis }}，"
@@ -68,8 +64,7 @@ def spec(b: TemplateBuilder) -> None:
     b.clause("四、", "保修期转入保险责任期",
              "自{{ coverage.start }}起，本项目由工程质量保修期转入保险责任期。"
              "{% if claims.pre_cover_text %}{{ claims.pre_cover_text }}。{% endif %}")
-    b.para("特此公告。")
-    b.signature("{{ project.developer.name }}", "{{ insurer.name }}")
+    b.closing("特此公告。", "{{ project.developer.name }}", "{{ insurer.name }}")
 
 
 TYPE = DocumentType(

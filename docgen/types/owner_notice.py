@@ -9,14 +9,12 @@ from pydantic import Field
 
 from .. import derived
 from ..authoring import TemplateBuilder
-from ..schemas import DocumentData, Insurer, Owner, Policy, Project
-from . import DocumentType, Job, _coverage
+from ..rules import cover_requirements, scope_periods
+from ..schemas import InsuredData, Owner
+from . import DocumentType, Job
 
 
-class OwnerNoticeData(DocumentData):
-    project: Project = Field(title="项目")
-    insurer: Insurer = Field(title="保险公司")
-    policy: Policy = Field(title="保险单")
+class OwnerNoticeData(InsuredData):
     owner: Optional[Owner] = Field(None, title="业主")
 
 
@@ -28,8 +26,8 @@ def derive(job: Job) -> dict:
         greeting = f"尊敬的{owner.name}" + (f"（{owner.unit}）" if owner.unit else "") + "："
     return {
         "greeting": greeting,
-        "coverage": _coverage.context(job, data.project, data.policy),
-        "claims": _coverage.claim_context(job, data.insurer),
+        "coverage": derived.coverage(job.pack, data.project, data.policy, derived.period_term(doc)),
+        "claims": derived.claim_context(job.pack, data.insurer),
         "headings": {
             "claim_process": derived.heading(doc, ("claim-process",), "保险理赔流程"),
             "claims_contact": derived.heading(doc, ("claims-contact",), "负责保险理赔工作的单位及其联系方式"),
@@ -39,16 +37,15 @@ def derive(job: Job) -> dict:
 
 
 def requirements(job: Job) -> list[tuple[str, str]]:
-    return _coverage.requirements(job, job.model.project, job.model.policy)
+    return cover_requirements(job.pack, job.model.project, job.model.policy)
 
 
 def rules(job: Job):
-    return _coverage.rules(job, job.model.policy)
+    return scope_periods(job.pack, job.model.policy.scopes if job.model.policy else [])
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.title("{{ doc.title }}")
-    b.blank()
+    b.masthead()
     b.addressee("{{ greeting }}")
     b.para("您所购买的{{ project.name }}{% if owner and owner.unit %}{{ owner.unit }}{% endif %}"
            "（项目地址：{{ project.address }}），由建设单位{{ project.developer.name }}向{{ insurer.name }}"
@@ -79,8 +76,7 @@ def spec(b: TemplateBuilder) -> None:
     b.clause("七、", "保险责任开始前的维修",
              "{% if claims.pre_cover_text %}{{ claims.pre_cover_text }}。"
              "{% else %}保险责任开始前出现的质量问题，由建设单位按照国家和地方有关规定负责保修。{% endif %}")
-    b.para("特此告知。")
-    b.signature("{{ insurer.name }}")
+    b.closing("特此告知。", "{{ insurer.name }}")
 
 
 TYPE = DocumentType(

@@ -13,11 +13,12 @@ from typing import Optional
 from pydantic import Field
 
 from .. import derived
-from ..authoring import TemplateBuilder
-from ..rules import warn
-from ..schemas import DocumentData, Insurer, InsurerName, IsoDate, Money, Organisation, Person, Policy, Project, Text
-from . import DocumentType, Job, _notices
-from .coinsurance_agreement import _terms as coinsurance_terms
+from ..authoring import TemplateBuilder, person
+from ..rules import mandate_warning, warn
+from ..schemas import (DocumentData, Insurer, InsurerName, IsoDate, Money, Organisation, Person, Policy, Project, Text,
+                       Unit)
+from . import DocumentType, Job
+
 
 PARTICIPANTS = ("参建单位", "施工单位", "监理单位", "监理等单位", "责任单位", "责任方")
 GENERAL_DUTIES = (
@@ -36,19 +37,19 @@ class ParticipantNoticeData(DocumentData):
     contract_signed_on: IsoDate = Field(title="保险合同签订日期")
     sum_insured: Optional[Money] = Field(None, title="保险金额（元）")
     risk_manager: Optional[Organisation] = Field(None, title="风险管理机构")
-    recipients: list[_notices.Unit] = Field(min_length=1, title="相关参建单位")
+    recipients: list[Unit] = Field(min_length=1, title="相关参建单位")
     duties: list[Text] = Field(default_factory=list, title="其他配合义务")
     contact: Person = Field(title="建设单位联系人")
 
 
 def derive(job: Job) -> dict:
     data, pack, doc = job.model, job.pack, job.mandate.document
-    term = _notices.period_term(job)
+    term = derived.period_term(doc, pack)
     rows = derived.scope_rows(pack, data.policy.scopes if data.policy else [])
-    own = (_notices.clean(doc.quote),) if doc else ()
-    rules = [f"依照规定，{line}" for line in _notices.provisions(
+    own = (derived.clean_quote(doc.quote),) if doc else ()
+    rules = [f"依照规定，{line}" for line in derived.provision_quotes(
         pack, ("risk-management", "subrogation", "dispute"), PARTICIPANTS, exclude_actors=("风险管理机构",), exclude=own)]
-    lead_term, follower_term = coinsurance_terms(job)
+    lead_term, follower_term = derived.coinsurance_terms(job.pack)
     return {
         "headings": {"details": derived.heading(doc, ("insurance-details",), "投保住宅工程质量潜在缺陷保险的相关情况"),
                      "duties": derived.heading(doc, ("cooperation-duties",), "参建单位配合保险公司开展工程质量风险评估工作的相关义务")},
@@ -57,7 +58,7 @@ def derive(job: Job) -> dict:
         "start_rule": derived.liability_start_rule(pack),
         "lead_term": lead_term, "follower_term": follower_term,
         "duty_lines": [*GENERAL_DUTIES, *rules, *(data.duties or [])],
-        "checks_text": _notices.joined(f"{_notices.clean(p.quote)}（{p.cite}）" for p in pack.parameters
+        "checks_text": derived.joined(f"{derived.clean_quote(p.quote)}（{p.cite}）" for p in pack.parameters
                                        if p.category == "inspection"),
         "copies": [x.name for x in (data.insurer, data.risk_manager) if x is not None and x.name],
     }
@@ -66,19 +67,17 @@ def derive(job: Job) -> dict:
 def rules(job: Job):
     data, pack, findings = job.model, job.pack, []
     if data.contract_signed_on and data.date and data.date < data.contract_signed_on:
-        findings.append(_notices.mandate_warning(job, f"书面告知的是已投保的情况；本告知日期为{derived.cn_date(data.date)}，"
+        findings.append(mandate_warning(job.mandate, f"书面告知的是已投保的情况；本告知日期为{derived.cn_date(data.date)}，"
                                                       f"早于保险合同签订日期{derived.cn_date(data.contract_signed_on)}"))
-    mandatory = next((p for p in pack.provisions if p.id == "coinsurance-mandatory"), None)
+    mandatory = derived.find_provision(pack, "coinsurance-mandatory")
     if mandatory and not data.coinsurers:
-        findings.append(warn(pack, mandatory.id, mandatory.cite, f"{_notices.clean(mandatory.quote)}，"
+        findings.append(warn(pack, mandatory.id, mandatory.cite, f"{derived.clean_quote(mandatory.quote)}，"
                                                                  "本告知未列共保体的其他承保公司（coinsurers）"))
     return findings
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.doc_number()
-    b.title("{{ doc.title }}")
-    b.blank()
+    b.masthead(number=True)
     b.addressee("{% for r in recipients %}{{ r.name }}{% if not loop.last %}、{% endif %}{% endfor %}：")
     b.para("本单位建设的{{ project.name }}（项目地址：{{ project.address }}）已于{{ contract_signed_on }}与保险公司签订"
            "住宅工程质量潜在缺陷保险合同。{{ doc.basis }}，现将投保情况书面告知贵单位，并明确贵单位的配合义务如下：")
@@ -92,17 +91,13 @@ def spec(b: TemplateBuilder) -> None:
              "{% if risk_manager %}；保险公司委托的风险管理机构：{{ risk_manager.name }}"
              "{% if risk_manager.phone %}（联系电话：{{ risk_manager.phone }}）{% endif %}{% endif %}。")
     b.heading("二、{{ headings.duties }}")
-    with b.each("d", "duty_lines"):
-        b.para("{{ loop.index }}．{{ d }}。")
+    b.numbered("duty_lines", "{{ d }}。", "d")
     with b.when("checks_text"):
         b.para("风险管理机构的检查安排：{{ checks_text }}。")
     b.clause("三、", "联系方式",
-             "本单位联系人：{{ contact.name }}{% if contact.title %}（{{ contact.title }}）{% endif %}"
-             "{% if contact.phone %}，联系电话：{{ contact.phone }}{% endif %}。请贵单位收到本告知后签署回执，"
+             "本单位联系人：" + person("contact") + "。请贵单位收到本告知后签署回执，"
              "并将配合工作的联系人及联系方式告知本单位。")
-    b.para("特此告知。")
-    b.signature("{{ project.developer.name }}", "（盖章）")
-    _notices.copy_to(b)
+    b.closing("特此告知。", "{{ project.developer.name }}", "（盖章）", copies=True)
     b.blank()
     b.plain("回执：")
     b.table([("参建单位", 66, "{{ r.name }}"), ("类别", 30, "{{ r.role }}"), ("签收人", 30, ""), ("签收日期", 30, "")],

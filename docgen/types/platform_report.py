@@ -12,7 +12,7 @@ from pydantic import Field
 from .. import derived
 from ..authoring import TemplateBuilder
 from ..schemas import DocumentData, Insurer, IsoDate, Money, Part, Text
-from . import DocumentType, Job, _reports
+from . import DocumentType, Job
 
 
 class ProjectStat(Part):
@@ -57,10 +57,10 @@ def derive(job: Job) -> dict:
                      "claims": derived.heading(doc, ("claims-stats",), "出险理赔情况统计和分析")},
         "totals": {"projects": len(projects), "inspections": total("inspections"),
                    "defects": defects, "severe": total("severe"), "rectified": rectified,
-                   "rate": _reports.ratio_text(rectified, defects)},
-        "close_rate": _reports.ratio_text(claims.closed, claims.accepted) if claims else None,
-        "duty": _reports.provision_lines(job, categories=("platform",)),
-        "frequency_gap": _reports.gap_lines(job, "报告频次"),
+                   "rate": derived.ratio_text(rectified, defects)},
+        "close_rate": derived.ratio_text(claims.closed, claims.accepted) if claims else None,
+        "duty": derived.provision_lines(job.pack, categories=("platform",)),
+        "frequency_gap": derived.gap_lines(job.pack, "报告频次"),
     }
 
 
@@ -79,7 +79,7 @@ def requirements(job: Job) -> list[tuple[str, str]]:
 
 
 def spec(b: TemplateBuilder) -> None:
-    _reports.heading_block(b, "（{{ period_start }}至{{ period_end }}）")
+    b.report_heading("（{{ period_start }}至{{ period_end }}）")
     b.addressee("{{ doc.recipient }}：")
     b.para("{{ doc.basis }}，现将{{ insurer.name }}{{ period_start }}至{{ period_end }}期间工程质量潜在缺陷保险"
            "风险管理和出险理赔情况统计分析报告如下。")
@@ -90,16 +90,16 @@ def spec(b: TemplateBuilder) -> None:
     b.table([("项目名称", 38, "{{ p.name }}"), ("阶段", 22, "{{ p.stage }}"), ("风险管理机构", 36, "{{ p.risk_manager or '—' }}"),
              ("检查", 14, "{{ p.inspections }}"), ("缺陷", 14, "{{ p.defects }}"), ("严重", 14, "{{ p.severe }}"),
              ("已整改", 18, "{{ p.rectified }}")], "projects", "p")
-    _reports.numbered(b, "risk_analysis")
+    b.numbered("risk_analysis")
     b.heading("二、{{ headings.claims }}")
     b.para("统计期间，共接到报案{{ claims.reported }}件，受理{{ claims.accepted }}件，结案{{ claims.closed }}件"
            "（结案率{{ close_rate }}），其中维修结案{{ claims.repaired }}件；不予赔偿{{ claims.denied }}件，"
            "争议鉴定{{ claims.disputed }}件；赔付（维修）金额{{ claims.paid | yuan }}"
            "{% if claims.average_days %}，平均结案{{ claims.average_days }}天{% endif %}。")
-    _reports.numbered(b, "claims_analysis")
+    b.numbered("claims_analysis")
     with b.when("measures"):
         b.heading("三、存在的问题和改进措施")
-        _reports.numbered(b, "measures")
+        b.numbered("measures")
     with b.when("duty or frequency_gap"):
         b.para("报告依据：{% for d in duty %}{{ d }}{% if not loop.last %}；{% endif %}{% endfor %}。"
                "{% for g in frequency_gap %}{{ g }}。{% endfor %}本报告按统计期间定期报送。")

@@ -8,10 +8,10 @@ from typing import Optional
 
 from pydantic import Field
 
+from .. import derived
 from ..authoring import TemplateBuilder
-from ..schemas import DocumentData, Insurer, Organisation, Person, Project, Text
-from . import DocumentType, Job, _reports
-from ._reports import ProjectProfile, RiskEntry
+from ..schemas import DocumentData, Insurer, Organisation, Person, Project, ProjectProfile, RiskEntry, Text
+from . import DocumentType, Job, deadline_requirements, deadline_rules
 
 
 class PreliminaryRiskAnalysisData(DocumentData):
@@ -27,32 +27,27 @@ class PreliminaryRiskAnalysisData(DocumentData):
 
 
 def derive(job: Job) -> dict:
-    ms = _reports.milestones(job)
+    ms = derived.milestones(job.model.project)
     return {
-        "profile_text": _reports.profile_text(job.model.profile),
-        "summary": _reports.risk_summary(job.model.risks),
-        "upload": _reports.mandate_due(job, ms),
+        "profile_text": derived.profile_text(job.model.profile),
+        "summary": derived.risk_summary(job.model.risks),
+        "upload": derived.due(job.pack, ms, job.mandate.event),
     }
 
 
 def spec(b: TemplateBuilder) -> None:
-    _reports.heading_block(b)
-    b.info_table([
-        ("项目名称", "{{ project.name }}"),
-        ("项目地址", "{{ project.address }}"),
-        ("建设单位", "{{ project.developer.name }}"),
-        ("施工单位", "{% if project.builder %}{{ project.builder.name }}{% else %}—{% endif %}"),
-        ("保险公司", "{{ insurer.name }}"),
-        ("风险管理机构", "{{ risk_manager.name }}"),
+    b.report_heading()
+    b.particulars(
+        "项目名称", "项目地址", "建设单位", "施工单位", "保险公司", "风险管理机构",
         ("交底会日期", "{% if project.milestones.briefing_meeting %}{{ project.milestones.briefing_meeting }}"
                       "{% else %}—{% endif %}"),
-        ("报告日期", "{{ date }}"),
-    ])
+        "报告日期",
+    )
     b.heading("一、编制依据")
     b.para("{{ doc.basis }}，保险公司{{ insurer.name }}会同风险管理机构{{ risk_manager.name }}，"
            "根据下列工程资料及风险管理交底会情况，对本工程在设计、施工和交付阶段可能存在的质量风险进行初步识别和分析，"
            "形成本报告：")
-    _reports.numbered(b, "materials")
+    b.numbered("materials")
     b.heading("二、工程概况")
     b.para("{{ project.name }}位于{{ project.address }}，建设单位为{{ project.developer.name }}"
            "{% if project.builder %}，施工单位为{{ project.builder.name }}{% endif %}"
@@ -60,17 +55,15 @@ def spec(b: TemplateBuilder) -> None:
            "{% if project.supervisor %}，监理单位为{{ project.supervisor.name }}{% endif %}。"
            "{% if profile_text %}{{ profile_text }}。{% endif %}")
     b.heading("三、主要质量风险识别")
-    _reports.risk_table(b)
+    b.risk_table()
     b.heading("四、风险等级汇总")
     b.para("本次初步分析共识别质量风险{{ summary.total }}项，其中高风险{{ summary.high }}项、中风险{{ summary.medium }}项、"
            "低风险{{ summary.low }}项。{% if summary.high_parts %}高风险部位：{{ summary.high_parts }}，"
            "应列为风险管理计划的重点管控对象。{% endif %}")
     b.heading("五、重点关注事项和初步结论")
-    _reports.numbered(b, "focus")
+    b.numbered("focus")
     b.para("{{ conclusion }}")
-    b.heading("六、报送")
-    b.para("本报告与风险管理计划等材料一并上传监管平台。{% if upload %}{{ upload.sentence }}"
-           "{% if upload.when %}，本报告{{ upload.when }}上传{% endif %}。{% endif %}")
+    b.submission("六、报送", "本报告与风险管理计划等材料一并上传监管平台。")
     b.signature("{{ insurer.name }}（盖章）", "{% if preparer %}编制人：{{ preparer.name }}{% endif %}")
 
 
@@ -81,8 +74,8 @@ TYPE = DocumentType(
     model=PreliminaryRiskAnalysisData,
     spec=spec,
     derive=derive,
-    requirements=_reports.event_requirements,
-    rules=_reports.event_rules,
+    requirements=deadline_requirements,
+    rules=deadline_rules,
     stage="pre-construction",
     required=("risks", "summary.total", "conclusion", "insurer.name", "project.name"),
 )

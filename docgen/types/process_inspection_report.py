@@ -12,9 +12,9 @@ from pydantic import Field
 
 from .. import derived
 from ..authoring import TemplateBuilder
-from ..schemas import DocumentData, Insurer, IsoDate, Organisation, Part, Person, Project, Text
-from . import DocumentType, Job, _reports
-from ._reports import ReportDefect
+from ..rules import defect_photo_problems
+from ..schemas import IsoDate, Part, Person, ReportDefect, RiskLevel, RiskManagementData, Text
+from . import DocumentType, Job
 
 
 class Visit(Part):
@@ -31,13 +31,10 @@ class Visit(Part):
 class ScopeRisk(Part):
     scope: Text = Field(title="保险责任内容（承保范围）")
     analysis: Text = Field(title="潜在缺陷风险分析")
-    level: _reports.RiskLevel = Field(title="风险等级（高/中/低）")
+    level: RiskLevel = Field(title="风险等级（高/中/低）")
 
 
-class ProcessInspectionReportData(DocumentData):
-    project: Project = Field(title="项目")
-    insurer: Insurer = Field(title="保险公司")
-    risk_manager: Organisation = Field(title="风险管理机构")
+class ProcessInspectionReportData(RiskManagementData):
     inspection: Visit = Field(title="本次检查")
     defects: list[ReportDefect] = Field(default_factory=list, title="质量缺陷（本次发现及以往未销项）")
     opinions: list[Text] = Field(default_factory=list, title="处理意见和建议（总体）")
@@ -49,7 +46,7 @@ def derive(job: Job) -> dict:
     visit = data.inspection.date if data.inspection else None
     defects = [d for d in data.defects or [] if d is not None]
     earlier = [d for d in defects if d.found_on and visit and d.found_on < visit]
-    rows = _reports.defect_rows(job, defects)
+    rows = derived.defect_rows(defects, job.base_dir)
     return {
         "headings": {
             "inspection": derived.heading(doc, ("inspection-description",), "检查情况"),
@@ -60,17 +57,17 @@ def derive(job: Job) -> dict:
         },
         "defect_rows": rows,
         "advice": [row for row in rows if row["recommendation"]],
-        "stats": _reports.defect_stats(defects),
+        "stats": derived.defect_stats(defects),
         "earlier": {"total": len(earlier), "rectified": sum(bool(d.rectified) for d in earlier)},
-        "frequency": _reports.frequency_text(job),
-        "duties": _reports.provision_lines(job, ("rectification", "contractor-cooperation", "rmo-site-access"))
-                  + _reports.document_lines(job, ("rectification-reply",)),
-        "open_points": _reports.gap_lines(job, "过程检查报告", "整改与书面回复", "检查频次", "（检查）频次"),
+        "frequency": derived.inspection_frequency_text(job.pack),
+        "duties": derived.provision_lines(job.pack, ("rectification", "contractor-cooperation", "rmo-site-access"))
+                  + derived.document_lines(job.pack, ("rectification-reply",)),
+        "open_points": derived.gap_lines(job.pack, "过程检查报告", "整改与书面回复", "检查频次", "（检查）频次"),
     }
 
 
 def requirements(job: Job) -> list[tuple[str, str]]:
-    data, problems = job.model, list(_reports.photo_requirements(job))
+    data, problems = job.model, list(defect_photo_problems(job.model.defects, job.base_dir))
     visit = data.inspection.date if data.inspection else None
     if visit and data.date and data.date < visit:
         problems.append(("date", f"报告日期（{derived.cn_date(data.date)}）早于检查日期（{derived.cn_date(visit)}）"))
@@ -81,17 +78,12 @@ def requirements(job: Job) -> list[tuple[str, str]]:
 
 
 def spec(b: TemplateBuilder) -> None:
-    _reports.heading_block(b)
-    b.info_table([
-        ("项目名称", "{{ project.name }}"),
-        ("建设单位", "{{ project.developer.name }}"),
-        ("施工单位", "{% if project.builder %}{{ project.builder.name }}{% else %}—{% endif %}"),
-        ("监理单位", "{% if project.supervisor %}{{ project.supervisor.name }}{% else %}—{% endif %}"),
-        ("保险公司", "{{ insurer.name }}"),
-        ("风险管理机构", "{{ risk_manager.name }}"),
+    b.report_heading()
+    b.particulars(
+        "项目名称", "建设单位", "施工单位", "监理单位", "保险公司", "风险管理机构",
         ("检查日期", "{{ inspection.date }}{% if inspection.number %}（{{ inspection.number }}）{% endif %}"),
-        ("报告日期", "{{ date }}"),
-    ])
+        "报告日期",
+    )
     b.heading("一、检查依据")
     b.para("{{ doc.basis }}，风险管理机构{{ risk_manager.name }}受保险公司{{ insurer.name }}委托，"
            "按照风险管理合同和工程建设标准对{{ project.name }}（{{ project.address }}）实施过程质量检查，"
@@ -104,12 +96,12 @@ def spec(b: TemplateBuilder) -> None:
     b.heading("三、{{ headings.defects }}")
     with b.when("not defect_rows"):
         b.para("本次检查未发现质量缺陷。")
-    _reports.defects_table(b)
+    b.defects_table()
     b.heading("四、{{ headings.opinions }}")
     with b.each("d", "advice"):
         b.para("{{ d.number }}（{{ d.location }}）：{{ d.recommendation }}"
                "{% if d.due %}，请于{{ d.due }}前整改完毕{% endif %}。")
-    _reports.numbered(b, "opinions")
+    b.numbered("opinions")
     b.heading("五、{{ headings.rectification }}")
     b.para("本报告所列质量缺陷共{{ stats.total }}项（严重{{ stats.severe }}项、一般{{ stats.general }}项），"
            "已整改{{ stats.rectified }}项，整改率{{ stats.rate }}；尚未整改{{ stats.open }}项"
@@ -122,10 +114,8 @@ def spec(b: TemplateBuilder) -> None:
     b.table([("保险责任内容", 40, "{{ r.scope }}"), ("潜在缺陷风险分析", 100, "{{ r.analysis }}"),
              ("等级", 16, "{{ r.level }}")], "risk_analysis", "r")
     b.heading("七、整改要求")
-    _reports.numbered(b, "duties")
-    with b.when("open_points"):
-        b.para("规定未明确的事项：{% for g in open_points %}{{ g }}{% if not loop.last %}；{% endif %}{% endfor %}。"
-               "整改期限以本报告所列为准。")
+    b.numbered("duties")
+    b.open_points("整改期限以本报告所列为准。")
     b.signature("风险管理机构（盖章）：{{ risk_manager.name }}",
                 "检查人员：{% for p in inspection.inspectors %}{{ p.name }}{% if not loop.last %}、{% endif %}{% endfor %}")
 

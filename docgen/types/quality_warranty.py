@@ -3,30 +3,22 @@ new-home quality warranty the developer hands over with the home."""
 from __future__ import annotations
 
 from ..authoring import TemplateBuilder
-from . import DocumentType, _warranty
+from . import _warranty
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.title("{{ doc.title }}")
-    b.subtitle("（{{ project.name }}）")
-    b.blank()
+    b.masthead("（{{ project.name }}）")
     b.para("{{ project.developer.name }}（建设单位）开发建设的{{ project.name }}（项目地址：{{ project.address }}）"
            "已投保工程质量潜在缺陷保险。{{ doc.basis }}，本住宅质量保证书就潜在缺陷保险有关内容明确如下：")
     _warranty.clauses(b)
     b.signature("{{ project.developer.name }}")
 
 
-TYPE = DocumentType(
+TYPE = _warranty.document_type(
     id="quality-warranty-insurance-section",
     title="新建住宅质量保证书（潜在缺陷保险内容）",
     summary="新建住宅质量保证书中的保险章节：保险期限起算日前的维修单位及电话、建设单位监督电话、保险期限内的保险公司及电话",
-    model=_warranty.WarrantyData,
     spec=spec,
-    derive=_warranty.derive,
-    requirements=_warranty.requirements,
-    rules=_warranty.rules,
     stage="completion",
     checked_as="quality-warranty",
-    required=("repair_unit.name", "repair_unit.phone", "project.developer.supervision_phone", "insurer.name",
-              "insurer.phone"),
 )

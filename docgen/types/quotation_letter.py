@@ -38,16 +38,16 @@ class QuotationLetterData(DocumentData):
 def derive(job: Job) -> dict:
     pack, q = job.pack, job.model.quotation
     premium = derived.times(q.base, q.rate) if q else None
-    base_param = next((p for p in pack.parameters if p.id == "premium-base"), None)
+    base_param = derived.find_parameter(pack, "premium-base")
     notes = []
-    adjustment = next((p for p in pack.parameters if p.id == "premium-adjustment"), None)
+    adjustment = derived.find_parameter(pack, "premium-adjustment")
     if q and q.estimated and adjustment:
         notes.append(f"{adjustment.text}（{adjustment.cite}）。")
-    rate_rule = next((p for p in pack.parameters if p.id == "premium-rate"), None)
+    rate_rule = derived.find_parameter(pack, "premium-rate")
     if rate_rule:
         notes.append(f"保险费率：{derived.strip_parenthetical(rate_rule.text)}（{rate_rule.cite}）。")
     notes += [f"{t}。" if not t.endswith("。") else t for t in (q.terms if q else None) or []]
-    system = next((p for p in pack.provisions if p.id == "quotation-letter-system"), None)
+    system = derived.find_provision(pack, "quotation-letter-system")
     if system:
         notes.append(f"{system.summary}（{system.cite}）。")
     return {
@@ -66,16 +66,13 @@ def rules(job: Job):
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.doc_number()
-    b.title("{{ doc.title }}")
-    b.blank()
+    b.masthead(number=True)
     b.addressee("{{ project.developer.name }}：")
     b.para("贵单位于{{ quotation.requested_on }}就{{ project.name }}（{{ project.address }}）投保住宅工程质量潜在缺陷保险"
            "向我公司询价。{{ doc.basis }}，我公司以本报价函正式报价如下：")
     b.heading("一、报价内容")
-    b.info_table([
-        ("项目名称", "{{ project.name }}"),
-        ("项目地址", "{{ project.address }}"),
+    b.particulars(
+        "项目名称", "项目地址",
         ("投保人（建设单位）", "{{ project.developer.name }}"),
         ("{{ base_label }}", "{{ quotation.base|yuan }}"),
         ("保险费率", "{{ quotation.rate|pct }}"),
@@ -84,7 +81,7 @@ def spec(b: TemplateBuilder) -> None:
         ("保险金额", "{% if quotation.sum_insured %}{{ quotation.sum_insured|yuan }}{% else %}按保险合同约定{% endif %}"),
         ("承保范围与保险期限", "{{ cover_text }}"),
         ("报价有效期", "至{{ valid_until }}"),
-    ])
+    )
     b.heading("二、报价说明")
     b.para("1．保险费＝{{ base_label }}×保险费率＝{{ quotation.base|yuan }}×{{ quotation.rate|pct }}"
            "＝{{ premium|yuan }}（大写：人民币{{ premium_upper }}）。")
@@ -92,8 +89,7 @@ def spec(b: TemplateBuilder) -> None:
         b.para("{{ loop.index + 1 }}．{{ note }}")
     with b.when("contact"):
         b.para("联系人：{{ contact.name }}{% if contact.phone %}，联系电话：{{ contact.phone }}{% endif %}。")
-    b.para("特此函告。")
-    b.signature("业务部门负责人签字：____________",
+    b.closing("特此函告。", "业务部门负责人签字：____________",
                 "（{{ business_head.name }}{% if business_head.title %}，{{ business_head.title }}{% endif %}）",
                 "", "{{ insurer.name }}", "（保险公司盖章）")
 

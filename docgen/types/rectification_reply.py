@@ -10,9 +10,9 @@ from pydantic import Field
 
 from .. import derived
 from ..authoring import TemplateBuilder
-from ..schemas import DocumentData, Insurer, IsoDate, Organisation, Part, Project, Text
-from . import DocumentType, Job, _reports
-from ._reports import Confirmation
+from ..rules import photo_problems
+from ..schemas import Confirmation, DocumentData, Insurer, IsoDate, Organisation, Part, Project, Text
+from . import DocumentType, Job
 
 
 class ReplyItem(Part):
@@ -46,7 +46,8 @@ def _photos(job: Job) -> list[tuple[str, Optional[str]]]:
 def derive(job: Job) -> dict:
     doc = job.mandate.document
     heading = lambda key, default: derived.heading(doc, (key,), default)  # noqa: E731
-    rows = [{**item.model_dump(), "before": _reports.image(item.before, job), "after": _reports.image(item.after, job)}
+    rows = [{**item.model_dump(), "before": derived.photo(item.before, job.base_dir),
+             "after": derived.photo(item.after, job.base_dir)}
             for item in job.model.items or [] if item is not None]
     return {
         "headings": {"statement": heading("rectification-statement", "整改情况说明"),
@@ -55,13 +56,13 @@ def derive(job: Job) -> dict:
                      "confirmations": heading("confirmations", "监理单位、建设单位确认")},
         "rows": rows,
         "videos": [r for r in rows if r["video"]],
-        "basis_rule": _reports.document_lines(job, (job.mandate.document.id,)) if doc else [],
-        "open_points": _reports.gap_lines(job, "书面回复"),
+        "basis_rule": derived.document_lines(job.pack, (job.mandate.document.id,)) if doc else [],
+        "open_points": derived.gap_lines(job.pack, "书面回复"),
     }
 
 
 def requirements(job: Job) -> list[tuple[str, str]]:
-    data, problems = job.model, _reports.image_problems(job, _photos(job))
+    data, problems = job.model, photo_problems(_photos(job), job.base_dir)
     if data.project and data.project.supervisor is None:
         problems.append(("project.supervisor", "整改回复须经监理单位确认，请填写监理单位"))
     for i, item in enumerate(data.items or []):
@@ -75,7 +76,7 @@ def requirements(job: Job) -> list[tuple[str, str]]:
 
 
 def spec(b: TemplateBuilder) -> None:
-    _reports.heading_block(b)
+    b.report_heading()
     b.addressee("{{ insurer.name }}、{{ risk_manager.name }}：")
     b.para("贵方{{ report_date }}出具的质量风险过程检查报告{% if report_number %}（编号：{{ report_number }}）{% endif %}"
            "所列质量缺陷，经本单位组织相关参建单位确认后，已责成施工单位{% if project.builder %}{{ project.builder.name }}"

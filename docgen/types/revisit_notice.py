@@ -11,9 +11,10 @@ from typing import Optional
 from pydantic import Field
 
 from .. import derived
-from ..authoring import TemplateBuilder
-from ..schemas import DocumentData, Insurer, IsoDate, Organisation, Part, Person, Policy, Project, Text
-from . import DocumentType, Job, _coverage, _notices
+from ..authoring import TemplateBuilder, person
+from ..rules import builder_required, cover_start_requirements, mandate_warning
+from ..schemas import InsuredData, IsoDate, Organisation, Part, Person, Text
+from . import DocumentType, Job
 from .briefing_minutes import CooperationItem
 
 
@@ -22,10 +23,7 @@ class Visit(Part):
     content: Text = Field(title="回访内容")
 
 
-class RevisitNoticeData(DocumentData):
-    project: Project = Field(title="项目")
-    insurer: Insurer = Field(title="保险公司")
-    policy: Policy = Field(title="保险单")
+class RevisitNoticeData(InsuredData):
     property_manager: Organisation = Field(title="物业单位")
     risk_manager: Optional[Organisation] = Field(None, title="风险管理机构")
     first_visit: IsoDate = Field(title="首次回访日期")
@@ -36,7 +34,7 @@ class RevisitNoticeData(DocumentData):
 
 def requirements(job: Job) -> list[tuple[str, str]]:
     project = job.model.project
-    return _notices.start_requirements(job, project) + _notices.builder_required(job, project)
+    return cover_start_requirements(job.pack, project) + builder_required(job.mandate.cite, project)
 
 
 def derive(job: Job) -> dict:
@@ -45,11 +43,11 @@ def derive(job: Job) -> dict:
     parties = [("保险公司", data.insurer), ("建设单位", project.developer if project else None),
                ("施工单位", project.builder if project else None), ("物业单位", data.property_manager),
                ("风险管理机构", data.risk_manager)]
-    milestones = _notices.marks(project)
+    milestones = derived.milestones(project)
     return {
-        "coverage": _notices.coverage(job, project, data.policy),
-        "pre_cover": _notices.timings(pack, milestones, ("liability-start",)),
-        "pre_cover_text": _coverage.claim_context(job, data.insurer)["pre_cover_text"],
+        "coverage": derived.coverage(pack, project, data.policy, derived.period_term(job.mandate.document, pack)),
+        "pre_cover": derived.deadline_duties(pack, milestones, ("liability-start",)),
+        "pre_cover_text": derived.claim_context(job.pack, data.insurer)["pre_cover_text"],
         "signatories": [{"role": role, "name": unit.name} for role, unit in parties if unit is not None],
         "addressees": "、".join(f"{role}{unit.name}" for role, unit in parties[1:4] if unit is not None) or None,
     }
@@ -58,15 +56,13 @@ def derive(job: Job) -> dict:
 def rules(job: Job):
     data = job.model
     if data.first_visit and data.date and data.date != data.first_visit:
-        return [_notices.mandate_warning(job, f"保险公司在首次回访时签署本告知书；首次回访日期为{derived.cn_date(data.first_visit)}，"
+        return [mandate_warning(job.mandate, f"保险公司在首次回访时签署本告知书；首次回访日期为{derived.cn_date(data.first_visit)}，"
                                               f"本告知书日期为{derived.cn_date(data.date)}")]
     return []
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.title("{{ doc.title }}")
-    b.subtitle("（{{ project.name }}）")
-    b.blank()
+    b.masthead("（{{ project.name }}）")
     b.addressee("{{ addressees }}：")
     b.para("{{ project.name }}（项目地址：{{ project.address }}）已投保住宅工程质量潜在缺陷保险（保险公司：{{ insurer.name }}；"
            "保险单号：{{ policy.number }}）。本公司于{{ first_visit }}对本项目进行首次回访。{{ doc.basis }}，"
@@ -78,21 +74,16 @@ def spec(b: TemplateBuilder) -> None:
     b.table([("序号", 14, "{{ loop.index }}"), ("回访时间（频次）", 52, "{{ v.when }}"), ("回访内容", 90, "{{ v.content }}")],
             "visits", "v")
     b.heading("三、各方配合事项")
-    with b.each("c", "cooperation_items"):
-        b.para("{{ loop.index }}．{{ c.party }}：{{ c.item }}")
+    b.numbered("cooperation_items", "{{ c.party }}：{{ c.item }}", "c")
     b.heading("四、保险责任开始前的工作")
     b.para("本项目保险责任开始时间为{{ coverage.start }}，即{{ coverage.start_rule }}。"
            "{% if pre_cover_text %}{{ pre_cover_text }}。{% endif %}")
-    with b.each("t", "pre_cover"):
-        b.para("{{ loop.index }}．{{ t.text }}。")
+    b.numbered("pre_cover", "{{ t.text }}。", "t")
     b.clause("五、", "联系方式",
-             "本公司回访工作联系人：{{ contact.name }}{% if contact.title %}（{{ contact.title }}）{% endif %}"
-             "{% if contact.phone %}，联系电话：{{ contact.phone }}{% endif %}；报案（理赔）电话："
+             "本公司回访工作联系人：" + person("contact") + "；报案（理赔）电话："
              "{{ insurer.claims_phone or insurer.phone }}。")
     b.para("本告知书一式{{ signatories|length }}份，签署各方各执一份。")
-    b.blank()
-    _notices.sign_table(b)
-    b.right("签署日期：{{ date }}")
+    b.signing("签署日期", place=False)
 
 
 TYPE = DocumentType(

@@ -12,9 +12,10 @@ from pydantic import Field
 
 from .. import derived
 from ..authoring import TemplateBuilder
-from ..schemas import DocumentData, Insurer, Organisation, Part, Project, Text
-from . import DocumentType, Job, _reports
-from ._reports import Confirmation, ProjectProfile, ScheduleRow, StaffMember
+from ..rules import too_few_inspections
+from ..schemas import (Confirmation, DocumentData, Insurer, Organisation, Part, Project, ProjectProfile, ScheduleRow,
+                       StaffMember, Text)
+from . import DocumentType, Job, deadline_rules
 
 DEVELOPER_ANCHORS = ("construction_permit", "construction_start", "household_acceptance", "pre_viewing",
                      "completion_accepted", "delivery")
@@ -52,7 +53,7 @@ class RiskAssessmentPlanData(DocumentData):
 
 
 def derive(job: Job) -> dict:
-    doc, ms = job.mandate.document, _reports.milestones(job)
+    doc, ms = job.mandate.document, derived.milestones(job.model.project)
     heading = lambda key, default: derived.heading(doc, (key,), default)  # noqa: E731
     return {
         "headings": {
@@ -63,23 +64,23 @@ def derive(job: Job) -> dict:
             "key_processes": heading("key-processes", "重点工序"),
             "cooperation": heading("developer-cooperation", "需要建设单位配合的具体事项和通知义务"),
         },
-        "profile_text": _reports.profile_text(job.model.profile),
-        "cover_scopes": _reports.cover_text(job),
-        "frequency": _reports.frequency_text(job),
-        "developer_rules": _reports.provision_lines(job, categories=("risk-management",), actor="建设单位")
-                           + _reports.deadlines_text(job, DEVELOPER_ANCHORS, ms, actor="建设单位"),
-        "attachment": _reports.provision_lines(job, ("contract-attachments",)) or [job.mandate.when],
-        "contract_due": _reports.mandate_due(job, ms),
-        "open_points": _reports.gap_lines(job, "检查频次", "风险评估", "提交时限"),
+        "profile_text": derived.profile_text(job.model.profile),
+        "cover_scopes": derived.cover_text(job.pack),
+        "frequency": derived.inspection_frequency_text(job.pack),
+        "developer_rules": derived.provision_lines(job.pack, categories=("risk-management",), actor="建设单位")
+                           + derived.deadline_lines(job.pack, DEVELOPER_ANCHORS, ms, actor="建设单位"),
+        "attachment": derived.provision_lines(job.pack, ("contract-attachments",)) or [job.mandate.when],
+        "contract_due": derived.due(job.pack, ms, job.mandate.event),
+        "open_points": derived.gap_lines(job.pack, "检查频次", "风险评估", "提交时限"),
     }
 
 
 def rules(job: Job):
-    return _reports.event_rules(job) + _reports.frequency_rule(job, job.model.schedule)
+    return deadline_rules(job) + too_few_inspections(job.pack, job.model.schedule)
 
 
 def spec(b: TemplateBuilder) -> None:
-    _reports.heading_block(b)
+    b.report_heading()
     b.heading("一、编制依据和工程概况")
     b.para("{{ doc.basis }}，保险公司{{ insurer.name }}就{{ project.name }}工程质量潜在缺陷保险制定本方案。"
            "本工程位于{{ project.address }}，建设单位为{{ project.developer.name }}"
@@ -92,12 +93,12 @@ def spec(b: TemplateBuilder) -> None:
            "{% if risk_manager.phone %}，联系电话：{{ risk_manager.phone }}{% endif %}。"
            "该机构与本工程参建单位不存在关联关系，不参与本工程的勘察、设计、施工、监理和材料供应等工作。"
            "实施人员如下：")
-    _reports.staff_table(b, "team")
+    b.staff_table("team")
     b.heading("三、{{ headings.scope }}")
     b.para("{% if cover_scopes %}风险评估覆盖保险责任内容（{{ cover_scopes }}）。{% endif %}具体实施范围：")
-    _reports.numbered(b, "scope")
+    b.numbered("scope")
     b.heading("四、{{ headings.schedule }}")
-    _reports.schedule_table(b)
+    b.schedule_table()
     with b.when("frequency"):
         b.para("规定的{{ frequency }}，本方案按此安排。")
     b.heading("五、{{ headings.key_milestones }}")
@@ -108,23 +109,19 @@ def spec(b: TemplateBuilder) -> None:
             "key_processes", "p")
     b.heading("七、{{ headings.cooperation }}")
     b.heading2("（一）需要建设单位配合的具体事项")
-    _reports.numbered(b, "cooperation")
+    b.numbered("cooperation")
     b.heading2("（二）建设单位的通知义务")
-    _reports.numbered(b, "notifications", "{{ n.event }}：{{ n.lead }}", "n")
+    b.numbered("notifications", "{{ n.event }}：{{ n.lead }}", "n")
     with b.when("developer_rules"):
         b.heading2("（三）规定的建设单位义务和期限")
-        _reports.numbered(b, "developer_rules")
-    with b.when("open_points"):
-        b.para("规定未明确的事项：{% for g in open_points %}{{ g }}{% if not loop.last %}；{% endif %}{% endfor %}。"
-               "以上事项按本方案及保险合同约定执行。")
+        b.numbered("developer_rules")
+    b.open_points("以上事项按本方案及保险合同约定执行。")
     b.heading("八、方案的确认")
     b.para("{% for a in attachment %}{{ a }}{% if not loop.last %}；{% endif %}{% endfor %}。"
            "{% if contract_due and contract_due.when %}{{ contract_due.sentence }}，即{{ contract_due.when }}。{% endif %}"
            "本方案经建设单位确认后，作为保险合同的附件。")
     b.signature("保险公司：{{ insurer.name }}（盖章）")
-    b.right("建设单位确认：{{ project.developer.name }}（盖章）")
-    b.right("{% if confirmation %}确认人：{{ confirmation.by.name }}　{{ confirmation.signed_on }}"
-            "{% else %}确认人：________　____年__月__日{% endif %}")
+    b.confirmation()
 
 
 TYPE = DocumentType(

@@ -13,8 +13,9 @@ from pydantic import Field, model_validator
 
 from .. import derived
 from ..authoring import TemplateBuilder
+from ..rules import independence, mandate_warning
 from ..schemas import DocumentData, Insurer, IsoDate, Organisation, Part, Person, Policy, Project, Text
-from . import DocumentType, Job, _notices
+from . import DocumentType, Job
 
 
 class Engagement(Part):
@@ -42,35 +43,32 @@ class AuthorizationData(DocumentData):
 def derive(job: Job) -> dict:
     pack = job.pack
     reports = [f"《{d.title}》（{d.cite}）" for d in pack.documents if d.issuer.startswith("风险管理机构")]
-    checks = [f"{_notices.clean(p.quote)}（{p.cite}）" for p in pack.parameters if p.category == "inspection"]
-    participants = _notices.participants(job.model.project)
+    checks = [f"{derived.clean_quote(p.quote)}（{p.cite}）" for p in pack.parameters if p.category == "inspection"]
+    participants = derived.participants(job.model.project)
     return {
-        "engagement_basis": _notices.joined(_notices.quoted(pack, "risk-management-required",
+        "engagement_basis": derived.joined(derived.quoted(pack, "risk-management-required",
                                                             "risk-management-engagement")),
         "reports_text": "、".join(reports) or None,
-        "checks_text": _notices.joined(checks),
-        "cooperation_text": _notices.joined(_notices.quoted(pack, "rmo-site-access", "contractor-cooperation"),
+        "checks_text": derived.joined(checks),
+        "cooperation_text": derived.joined(derived.quoted(pack, "rmo-site-access", "contractor-cooperation"),
                                             "工程参建单位应当配合风险管理工作，提供便利条件"),
-        "independence_text": _notices.joined(_notices.quoted(pack, "rmo-independence")),
+        "independence_text": derived.joined(derived.quoted(pack, "rmo-independence")),
         "participants_text": "、".join(f"{role}{name}" for role, name in participants) or None,
         "copies": [name for _, name in participants],
     }
 
 
 def rules(job: Job):
-    data, findings = job.model, _notices.independence(job, job.model.risk_manager, job.model.project)
+    data, findings = job.model, independence(job.pack, job.model.risk_manager, job.model.project)
     signed = data.engagement.signed_on if data.engagement else None
     if signed and data.date and data.date < signed:
-        findings.append(_notices.mandate_warning(
-            job, f"授权书由保险公司在与风险管理机构签订书面委托合同后出具；本授权书日期为{derived.cn_date(data.date)}，"
+        findings.append(mandate_warning(job.mandate, f"授权书由保险公司在与风险管理机构签订书面委托合同后出具；本授权书日期为{derived.cn_date(data.date)}，"
                  f"早于委托合同签订日期{derived.cn_date(signed)}"))
     return findings
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.doc_number()
-    b.title("{{ doc.title }}")
-    b.blank()
+    b.masthead(number=True)
     b.addressee("{{ risk_manager.name }}：")
     b.para("{{ project.developer.name }}建设的{{ project.name }}（项目地址：{{ project.address }}）已向本公司投保住宅工程"
            "质量潜在缺陷保险（保险单号：{{ policy.number }}）。{% if engagement_basis %}{{ engagement_basis }}。{% endif %}"
@@ -97,9 +95,7 @@ def spec(b: TemplateBuilder) -> None:
              "{% if independence_text %}{{ independence_text }}。{% endif %}"
              "授权人员进入施工现场应出示本授权书，遵守施工现场安全管理规定，如实记录检查情况；"
              "本授权书仅限上述人员在本项目使用，不得转让、转借。")
-    b.para("特此授权。")
-    b.signature("{{ insurer.name }}", "（盖章）")
-    _notices.copy_to(b)
+    b.closing("特此授权。", "{{ insurer.name }}", "（盖章）", copies=True)
 
 
 TYPE = DocumentType(

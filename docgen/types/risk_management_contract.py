@@ -17,9 +17,9 @@ from pydantic import Field, model_validator
 
 from .. import derived
 from ..authoring import TemplateBuilder
-from ..rules import risk_management_fee, warn
+from ..rules import independence, risk_management_fee, warn
 from ..schemas import DocumentData, Insurer, IsoDate, Money, Organisation, Part, Percent, Person, Policy, Project, Text
-from . import DocumentType, Job, _notices
+from . import DocumentType, Job
 
 ORDER = {"签订保险合同前": "before", "合同签订后": "after", "合同签订之后": "after"}
 
@@ -73,7 +73,7 @@ def _order(pack) -> Optional[tuple[str, str, object]]:
 def derive(job: Job) -> dict:
     data, pack, doc = job.model, job.pack, job.mandate.document
     order = _order(pack)
-    duties = _notices.duties_of(pack, "保险公司", "风险管理机构", categories=("risk-management", "platform"),
+    duties = derived.duties_of(pack, "保险公司", "风险管理机构", categories=("risk-management", "platform"),
                                 deadline_words=("风险", "交底", "报告", "检查"),
                                 skip=("rmo-independence", *([order[2].id] if order else [])))
     fee = data.fee
@@ -83,16 +83,16 @@ def derive(job: Job) -> dict:
     authorization = next((d for d in pack.documents if d.id == "risk-management-authorization"), None)
     return {
         "headings": {"rights": derived.heading(doc, ("rights-and-obligations", "rights-obligations"), "双方的权利和义务")},
-        "engagement_rule": f"{_notices.clean(order[2].quote)}（{order[2].cite}）" if order else None,
+        "engagement_rule": f"{derived.clean_quote(order[2].quote)}（{order[2].cite}）" if order else None,
         "reports": [f"《{d.title}》（{d.cite}）" for d in pack.documents if d.issuer.startswith("风险管理机构")],
-        "checks": [f"{_notices.clean(p.quote)}（{p.cite}）" for p in pack.parameters if p.category == "inspection"],
+        "checks": [f"{derived.clean_quote(p.quote)}（{p.cite}）" for p in pack.parameters if p.category == "inspection"],
         "insurer_duties": duties["first"], "manager_duties": duties["second"], "mutual_duties": duties["both"],
         "authorization": f"《{authorization.title}》（{authorization.cite}）" if authorization else None,
         "fee_share": fee.share() if fee else None,
         "fee_amount": (fee.amount if fee and fee.amount is not None else derived.times(fee.premium, fee.percent))
         if fee else None,
-        "fee_bounds": _notices.joined(bounds),
-        "independence_text": _notices.joined(_notices.quoted(pack, "rmo-independence")),
+        "fee_bounds": derived.joined(bounds),
+        "independence_text": derived.joined(derived.quoted(pack, "rmo-independence")),
         "signatories": [{"role": role, "name": party.name} for role, party in
                         (("甲方（委托方）", data.insurer), ("乙方（受托方）", data.risk_manager)) if party is not None],
     }
@@ -100,7 +100,7 @@ def derive(job: Job) -> dict:
 
 def rules(job: Job):
     data, pack = job.model, job.pack
-    findings = _notices.independence(job, data.risk_manager, data.project)
+    findings = independence(job.pack, data.risk_manager, data.project)
     findings += risk_management_fee(pack, data.fee.share() if data.fee else None)
     order, signed = _order(pack), data.insurance_signed_on
     if order and signed and data.date:
@@ -113,9 +113,7 @@ def rules(job: Job):
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.title("{{ doc.title }}")
-    b.subtitle("（{{ project.name }}）")
-    b.blank()
+    b.masthead("（{{ project.name }}）")
     b.plain("甲方（委托方）：{{ insurer.name }}")
     b.plain("乙方（受托方）：{{ risk_manager.name }}")
     b.para("甲方承保{{ project.name }}（项目地址：{{ project.address }}；建设单位：{{ project.developer.name }}）住宅工程质量"
@@ -127,8 +125,7 @@ def spec(b: TemplateBuilder) -> None:
            "{% endfor %}{% endif %}{% if reports %}；编制并提交"
            "{% for r in reports %}{{ r }}{% if not loop.last %}、{% endif %}"
            "{% endfor %}{% endif %}。")
-    with b.each("s", "services"):
-        b.para("{{ loop.index }}．{{ s }}")
+    b.numbered("services", "{{ s }}", "s")
     b.heading("二、{{ headings.rights }}")
     b.heading2("（一）甲方的权利和义务")
     b.para("甲方按本合同约定支付风险管理费用，向乙方提供保险合同及所需工程资料{% if authorization %}，"
@@ -157,13 +154,10 @@ def spec(b: TemplateBuilder) -> None:
     b.clause("六、", "服务期限", "{{ term }}。")
     with b.when("extra_terms"):
         b.heading("七、其他约定")
-        with b.each("t", "extra_terms"):
-            b.para("{{ loop.index }}．{{ t }}")
+        b.numbered("extra_terms", "{{ t }}", "t")
     b.para("本合同未尽事宜由双方协商解决；协商不成的，依法向甲方所在地有管辖权的人民法院提起诉讼。本合同自双方盖章之日起生效，"
            "一式两份，双方各执一份。")
-    b.blank()
-    _notices.sign_table(b)
-    b.right("签订日期：{{ date }}{% if place %}　签订地点：{{ place }}{% endif %}")
+    b.signing()
 
 
 TYPE = DocumentType(

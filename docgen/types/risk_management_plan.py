@@ -9,10 +9,11 @@ from typing import Optional
 
 from pydantic import Field
 
+from .. import derived
 from ..authoring import TemplateBuilder
-from ..schemas import DocumentData, Insurer, Organisation, Project, Text
-from . import DocumentType, Job, _reports
-from ._reports import ProjectProfile, ScheduleRow, StaffMember
+from ..rules import too_few_inspections
+from ..schemas import DocumentData, Insurer, Organisation, Project, ProjectProfile, ScheduleRow, StaffMember, Text
+from . import DocumentType, Job, deadline_requirements, deadline_rules
 
 REPORT_ANCHORS = ("briefing_meeting", "inspection_report_done", "final_report_issued", "household_acceptance",
                   "pre_viewing")
@@ -32,28 +33,28 @@ class RiskManagementPlanData(DocumentData):
 
 
 def derive(job: Job) -> dict:
-    ms = _reports.milestones(job)
-    staffing = [_reports.parameter_text(p) for p in job.pack.parameters if p.category == "staffing"]
+    ms = derived.milestones(job.model.project)
+    staffing = [derived.parameter_text(p) for p in job.pack.parameters if p.category == "staffing"]
     return {
-        "profile_text": _reports.profile_text(job.model.profile),
-        "upload": _reports.mandate_due(job, ms),
+        "profile_text": derived.profile_text(job.model.profile),
+        "upload": derived.due(job.pack, ms, job.mandate.event),
         "staffing": staffing,
-        "frequency": _reports.frequency_text(job),
-        "testing_rules": [_reports.parameter_text(p) for p in job.pack.parameters if p.category == "testing"]
-                         + _reports.deadlines_text(job, ("test_result_obtained",), ms),
-        "report_rules": _reports.deadlines_text(job, REPORT_ANCHORS, ms)
-                        + _reports.provision_lines(job, ("final-report-withheld", "no-completion-acceptance",
+        "frequency": derived.inspection_frequency_text(job.pack),
+        "testing_rules": [derived.parameter_text(p) for p in job.pack.parameters if p.category == "testing"]
+                         + derived.deadline_lines(job.pack, ("test_result_obtained",), ms),
+        "report_rules": derived.deadline_lines(job.pack, REPORT_ANCHORS, ms)
+                        + derived.provision_lines(job.pack, ("final-report-withheld", "no-completion-acceptance",
                                                          "rectification", "rectification-upload")),
-        "open_points": _reports.gap_lines(job, "整改时限", "检查频次"),
+        "open_points": derived.gap_lines(job.pack, "整改时限", "检查频次"),
     }
 
 
 def rules(job: Job):
-    return _reports.event_rules(job) + _reports.frequency_rule(job, job.model.schedule)
+    return deadline_rules(job) + too_few_inspections(job.pack, job.model.schedule)
 
 
 def spec(b: TemplateBuilder) -> None:
-    _reports.heading_block(b)
+    b.report_heading()
     b.heading("一、编制依据和工程概况")
     b.para("{{ doc.basis }}，保险公司{{ insurer.name }}会同风险管理机构{{ risk_manager.name }}，"
            "结合初步风险分析和风险管理交底会情况，编制{{ project.name }}风险管理计划。"
@@ -62,30 +63,26 @@ def spec(b: TemplateBuilder) -> None:
            "{% if project.supervisor %}，监理单位为{{ project.supervisor.name }}{% endif %}。"
            "{% if profile_text %}{{ profile_text }}。{% endif %}")
     b.heading("二、风险管理目标")
-    _reports.numbered(b, "objectives")
+    b.numbered("objectives")
     b.heading("三、风险管理组织和人员")
-    _reports.staff_table(b, "team")
+    b.staff_table("team")
     with b.when("staffing"):
         b.para("人员要求：{% for s in staffing %}{{ s }}{% if not loop.last %}；{% endif %}{% endfor %}。")
     b.heading("四、风险管理范围和重点")
     b.para("风险管理范围：{% for s in scope %}{{ s }}{% if not loop.last %}；{% endif %}{% endfor %}。")
     b.para("重点管控部位和工序：")
-    _reports.numbered(b, "key_points")
+    b.numbered("key_points")
     b.heading("五、分阶段工作安排")
-    _reports.schedule_table(b)
+    b.schedule_table()
     with b.when("frequency"):
         b.para("规定的{{ frequency }}，本计划按此安排。")
     b.heading("六、检测安排")
     b.para("{% if testing %}{{ testing }}{% else %}按风险管理合同约定委托具有相应资质的检测单位实施检测。{% endif %}")
-    _reports.numbered(b, "testing_rules")
+    b.numbered("testing_rules")
     b.heading("七、报告、上传和整改要求")
-    _reports.numbered(b, "report_rules")
-    with b.when("open_points"):
-        b.para("规定未明确的事项：{% for g in open_points %}{{ g }}{% if not loop.last %}；{% endif %}{% endfor %}。"
-               "以上事项按风险管理合同约定执行。")
-    b.heading("八、报送")
-    b.para("本计划与初步风险分析报告等材料一并上传监管平台。{% if upload %}{{ upload.sentence }}"
-           "{% if upload.when %}，本计划{{ upload.when }}上传{% endif %}。{% endif %}")
+    b.numbered("report_rules")
+    b.open_points("以上事项按风险管理合同约定执行。")
+    b.submission("八、报送", "本计划与初步风险分析报告等材料一并上传监管平台。", "本计划")
     b.signature("保险公司：{{ insurer.name }}（盖章）", "风险管理机构：{{ risk_manager.name }}（盖章）")
 
 
@@ -96,7 +93,7 @@ TYPE = DocumentType(
     model=RiskManagementPlanData,
     spec=spec,
     derive=derive,
-    requirements=_reports.event_requirements,
+    requirements=deadline_requirements,
     rules=rules,
     stage="pre-construction",
     required=("team", "schedule", "scope", "key_points", "insurer.name", "project.name"),

@@ -3,13 +3,11 @@ commitment in the sales contract to the same contents as the warranty's insuranc
 from __future__ import annotations
 
 from ..authoring import TemplateBuilder
-from . import DocumentType, _warranty
+from . import _warranty
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.title("{{ doc.title }}")
-    b.subtitle("（{{ project.name }}商品房买卖合同附件）")
-    b.blank()
+    b.masthead("（{{ project.name }}商品房买卖合同附件）")
     b.plain("出卖人：{{ project.developer.name }}")
     b.plain("买受人：{% if buyer %}{{ buyer.name }}{% else %}____________{% endif %}")
     b.plain("房屋：{{ project.name }}{% if buyer and buyer.unit %}{{ buyer.unit }}{% endif %}"
@@ -20,17 +18,11 @@ def spec(b: TemplateBuilder) -> None:
     b.signature("出卖人（盖章）：{{ project.developer.name }}", "买受人（签字）：____________")
 
 
-TYPE = DocumentType(
+TYPE = _warranty.document_type(
     id="sales-contract-commitment",
     title="商品房出售/预售合同中的潜在缺陷保险书面承诺",
     summary="商品房出售、预售合同中建设单位的书面承诺：维修单位及电话、建设单位监督电话、保险公司及电话",
-    model=_warranty.WarrantyData,
     spec=spec,
-    derive=_warranty.derive,
-    requirements=_warranty.requirements,
-    rules=_warranty.rules,
     stage="construction",
     checked_as="sales-contract",
-    required=("repair_unit.name", "repair_unit.phone", "project.developer.supervision_phone", "insurer.name",
-              "insurer.phone"),
 )

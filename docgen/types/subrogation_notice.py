@@ -12,9 +12,9 @@ from typing import Optional
 from pydantic import Field, model_validator
 
 from .. import derived
-from ..authoring import TemplateBuilder
-from ..schemas import ClockText, DocumentData, Insurer, IsoDate, Money, Part, Person, Policy, Project, Text
-from . import DocumentType, Job, _notices
+from ..authoring import TemplateBuilder, person
+from ..schemas import ClockText, InsuredData, IsoDate, Money, Part, Person, Text, Unit
+from . import DocumentType, Job
 
 INSURANCE_LAW = ("根据《中华人民共和国保险法》第六十条，因第三者对保险标的的损害而造成保险事故的，保险人自向被保险人"
                  "赔偿保险金之日起，在赔偿金额范围内代位行使被保险人对第三者请求赔偿的权利")
@@ -36,11 +36,8 @@ class JointSurvey(Part):
     place: Text = Field(title="地点")
 
 
-class SubrogationNoticeData(DocumentData):
-    project: Project = Field(title="项目")
-    insurer: Insurer = Field(title="保险公司")
-    policy: Policy = Field(title="保险单")
-    recipient: _notices.Unit = Field(title="可能的责任主体")
+class SubrogationNoticeData(InsuredData):
+    recipient: Unit = Field(title="可能的责任主体")
     contract: Optional[Text] = Field(None, title="与责任主体签订的合同（名称、编号）")
     incident: Incident = Field(title="保险事故")
     survey: Optional[JointSurvey] = Field(None, title="联合查勘安排")
@@ -57,21 +54,19 @@ class SubrogationNoticeData(DocumentData):
 
 def derive(job: Job) -> dict:
     pack, doc, data = job.pack, job.mandate.document, job.model
-    own = (_notices.clean(doc.quote),) if doc else ()
+    own = (derived.clean_quote(doc.quote),) if doc else ()
     return {
         "headings": {"incident": derived.heading(doc, ("incident",), "保险事故情况"),
                      "fact": derived.heading(doc, ("subrogation-fact",), "保险公司可能行使代位追偿的事实"),
                      "cooperation": derived.heading(doc, ("cooperation",), "配合联合查勘、证据保全、资料收集")},
         "insurance_law": INSURANCE_LAW,
-        "subrogation_rules": _notices.joined(_notices.provisions(pack, ("subrogation",), exclude=own)),
+        "subrogation_rules": derived.joined(derived.provision_quotes(pack, ("subrogation",), exclude=own)),
         "copies": [data.insurer.name] if data.insurer else [],
     }
 
 
 def spec(b: TemplateBuilder) -> None:
-    b.doc_number()
-    b.title("{{ doc.title }}")
-    b.blank()
+    b.masthead(number=True)
     b.addressee("{{ recipient.name }}：")
     b.para("贵单位为{{ project.name }}（项目地址：{{ project.address }}）的{{ recipient.role }}"
            "{% if contract %}，双方签订有{{ contract }}{% endif %}。本项目已由本单位投保住宅工程质量潜在缺陷保险"
@@ -94,12 +89,9 @@ def spec(b: TemplateBuilder) -> None:
              "配合保险公司进行事故原因调查和证据保全，在查勘完成前不得擅自改变事故现场，并提供以下资料："
              "{% for m in materials %}{{ loop.index }}．{{ m }}{% if not loop.last %}；{% endif %}{% endfor %}。")
     b.clause("四、", "联系方式",
-             "本单位联系人：{{ contact.name }}{% if contact.title %}（{{ contact.title }}）{% endif %}"
-             "{% if contact.phone %}，联系电话：{{ contact.phone }}{% endif %}；保险公司联系电话："
+             "本单位联系人：" + person("contact") + "；保险公司联系电话："
              "{{ insurer.claims_phone or insurer.phone }}。")
-    b.para("特此函告。")
-    b.signature("{{ project.developer.name }}", "（盖章）")
-    _notices.copy_to(b)
+    b.closing("特此函告。", "{{ project.developer.name }}", "（盖章）", copies=True)
 
 
 TYPE = DocumentType(

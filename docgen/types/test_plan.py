@@ -14,9 +14,8 @@ from pydantic import Field
 from .. import derived
 from ..authoring import TemplateBuilder
 from ..rules import refuse, warn
-from ..schemas import DocumentData, IsoDate, Organisation, Part, Person, Project, Text
-from . import DocumentType, Job, _reports
-from ._reports import Confirmation
+from ..schemas import Confirmation, DocumentData, IsoDate, Organisation, Part, Person, Project, Text
+from . import DocumentType, Job
 
 RATIO = "test-sample-ratio"
 
@@ -45,7 +44,7 @@ class TestPlanData(DocumentData):
 
 
 def _minimum(job: Job):
-    p = _reports.parameter(job, RATIO)
+    p = derived.find_parameter(job.pack, RATIO)
     return p if p is not None and p.amount and p.amount.specified else None
 
 
@@ -53,7 +52,7 @@ def _rows(job: Job) -> list[dict]:
     rows = []
     for item in job.model.items or []:
         if item is not None:
-            rows.append({**item.model_dump(), "share": _reports.ratio_text(item.count, item.developer_count)})
+            rows.append({**item.model_dump(), "share": derived.ratio_text(item.count, item.developer_count)})
     return rows
 
 
@@ -65,8 +64,8 @@ def derive(job: Job) -> dict:
                      "content": heading("test-content", "风险管理检测的具体内容"),
                      "ratio": heading("sample-ratio", "委托检测数量")},
         "rows": _rows(job),
-        "ratio_rule": _reports.parameter_text(p) if p else None,
-        "notify": _reports.deadlines_text(job, ("test_result_obtained",), {}),
+        "ratio_rule": derived.parameter_text(p) if p else None,
+        "notify": derived.deadline_lines(job.pack, ("test_result_obtained",), {}),
     }
 
 
@@ -87,15 +86,13 @@ def rules(job: Job):
 
 
 def spec(b: TemplateBuilder) -> None:
-    _reports.heading_block(b)
-    b.info_table([
-        ("项目名称", "{{ project.name }}"),
-        ("项目地址", "{{ project.address }}"),
-        ("建设单位", "{{ project.developer.name }}"),
+    b.report_heading()
+    b.particulars(
+        "项目名称", "项目地址", "建设单位",
         ("委托方", "{{ client.name }}（{{ client_kind }}）"),
         ("检测单位", "{{ tester.name }}"),
         ("计划检测时间", "{% if start %}{{ start }}{% if end %}至{{ end }}{% endif %}{% else %}按施工进度安排{% endif %}"),
-    ])
+    )
     b.heading("一、编制依据")
     b.para("{{ doc.basis }}，检测单位{{ tester.name }}受{{ client_kind }}{{ client.name }}委托，按照本市工程质量检测和"
            "风险管理相关要求及合同约定，针对{{ project.name }}涉及重要使用功能和安全性能的项目制定本检测计划。"
@@ -113,13 +110,11 @@ def spec(b: TemplateBuilder) -> None:
              ("本计划委托检测数量", 40, "{{ r.count }}{{ r.unit }}"), ("比例", 34, "{{ r.share }}")], "rows", "r")
     b.heading("五、检测结果的通知")
     with b.when("notify"):
-        _reports.numbered(b, "notify")
+        b.numbered("notify")
     with b.when("not notify"):
         b.para("检测结果按合同约定及时通知委托方。")
     b.signature("检测单位（盖章）：{{ tester.name }}", "{% if preparer %}编制人：{{ preparer.name }}{% endif %}")
-    b.right("委托方确认：{{ client.name }}（盖章）")
-    b.right("{% if confirmation %}确认人：{{ confirmation.by.name }}　{{ confirmation.signed_on }}"
-            "{% else %}确认人：________　____年__月__日{% endif %}")
+    b.confirmation("委托方确认：{{ client.name }}（盖章）")
 
 
 TYPE = DocumentType(

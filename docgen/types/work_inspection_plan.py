@@ -9,10 +9,11 @@ from typing import Optional
 
 from pydantic import Field
 
+from .. import derived
 from ..authoring import TemplateBuilder
-from ..schemas import DocumentData, Insurer, Organisation, Part, Project, Text
-from . import DocumentType, Job, _reports
-from ._reports import RiskEntry, ScheduleRow, StaffMember
+from ..rules import too_few_inspections
+from ..schemas import Part, RiskEntry, RiskManagementData, ScheduleRow, StaffMember, Text
+from . import DocumentType, Job
 
 ASSESS_FIRST = "rmo-risk-assessment"  # provision: assess the risks, then plan (HZ 工作指引 3.2)
 
@@ -24,10 +25,7 @@ class CheckItem(Part):
     method: Optional[Text] = Field(None, title="检查方式")
 
 
-class WorkInspectionPlanData(DocumentData):
-    project: Project = Field(title="项目")
-    insurer: Insurer = Field(title="保险公司")
-    risk_manager: Organisation = Field(title="风险管理机构")
+class WorkInspectionPlanData(RiskManagementData):
     materials: list[Text] = Field(default_factory=list, title="收集的工程资料")
     risks: list[RiskEntry] = Field(default_factory=list, title="质量风险评估")
     team: list[StaffMember] = Field(min_length=1, title="检查人员")
@@ -40,27 +38,27 @@ def derive(job: Job) -> dict:
     by_insurer = job.mandate.issuer.startswith("保险公司")
     return {
         "signer": "insurer" if by_insurer else "risk_manager",
-        "frequency": _reports.frequency_text(job),
-        "reporting": _reports.deadlines_text(job, ("inspection_report_done",), {})
-                     + _reports.provision_lines(job, ("rectification", "rectification-upload"))
-                     + _reports.document_lines(job, ("rectification-reply",)),
-        "open_points": _reports.gap_lines(job, "过程检查报告", "整改时限", "整改与书面回复"),
+        "frequency": derived.inspection_frequency_text(job.pack),
+        "reporting": derived.deadline_lines(job.pack, ("inspection_report_done",), {})
+                     + derived.provision_lines(job.pack, ("rectification", "rectification-upload"))
+                     + derived.document_lines(job.pack, ("rectification-reply",)),
+        "open_points": derived.gap_lines(job.pack, "过程检查报告", "整改时限", "整改与书面回复"),
     }
 
 
 def requirements(job: Job) -> list[tuple[str, str]]:
-    provision = next((p for p in job.pack.provisions if p.id == ASSESS_FIRST), None)
+    provision = derived.find_provision(job.pack, ASSESS_FIRST)
     if provision and not job.model.risks:
         return [("risks", f"{provision.quote}（{provision.cite}）：请填写质量风险评估（risks）")]
     return []
 
 
 def rules(job: Job):
-    return _reports.frequency_rule(job, job.model.schedule)
+    return too_few_inspections(job.pack, job.model.schedule)
 
 
 def spec(b: TemplateBuilder) -> None:
-    _reports.heading_block(b)
+    b.report_heading()
     b.heading("一、编制依据")
     b.para("{{ doc.basis }}，{% if signer == 'insurer' %}保险公司{{ insurer.name }}督促风控人员和项目经理，"
            "会同风险管理机构{{ risk_manager.name }}{% else %}风险管理机构{{ risk_manager.name }}受保险公司"
@@ -68,13 +66,13 @@ def spec(b: TemplateBuilder) -> None:
            "{{ project.developer.name }}）全过程的质量风险管控编制本工作检查计划。")
     with b.when("materials or risks"):
         b.heading2("（一）收集的工程资料")
-        _reports.numbered(b, "materials")
+        b.numbered("materials")
         b.heading2("（二）质量风险评估")
-        _reports.risk_table(b)
+        b.risk_table()
     b.heading("二、检查人员")
-    _reports.staff_table(b, "team")
+    b.staff_table("team")
     b.heading("三、检查计划")
-    _reports.schedule_table(b)
+    b.schedule_table()
     with b.when("frequency"):
         b.para("规定的{{ frequency }}，本计划按此安排。")
     b.heading("四、检查内容和要点")
@@ -82,13 +80,11 @@ def spec(b: TemplateBuilder) -> None:
              ("检查方式", 30, "{{ c.method or '—' }}")], "checks", "c")
     b.heading("五、检查结果的报告和整改")
     b.para("每次检查后编写检查报告，报保险公司和建设单位；检查发现的质量缺陷按下列规定整改：")
-    _reports.numbered(b, "reporting")
-    with b.when("open_points"):
-        b.para("规定未明确的事项：{% for g in open_points %}{{ g }}{% if not loop.last %}；{% endif %}{% endfor %}。"
-               "整改期限在检查报告中逐项明确。")
+    b.numbered("reporting")
+    b.open_points("整改期限在检查报告中逐项明确。")
     with b.when("audits"):
         b.heading("六、对风险管理机构的考核和飞行检查")
-        _reports.numbered(b, "audits")
+        b.numbered("audits")
     b.signature("{% if signer == 'insurer' %}{{ insurer.name }}{% else %}{{ risk_manager.name }}{% endif %}（盖章）")
 
 
