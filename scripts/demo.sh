@@ -1,23 +1,41 @@
 #!/usr/bin/env bash
-# Set everything up and run the main job on the project's own sample data.
+# Set everything up and run the main job on the project's own sample data:
+# generate a packet of documents, check a folder of sample contracts, say where the results are.
 # Results go to out/ (replaced on every run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 IDI=.venv/bin/idi
-rm -rf out && mkdir -p out/timelines
+PROJECT=corpus/samples/project-shanghai.yaml
+rm -rf out && mkdir -p out/timelines out/check
 
+echo "== 规则包与合规时间表 =="
 $IDI rules list --format json > out/rules.json
-$IDI rules list
 for project in corpus/samples/project-*.yaml; do
     name=$(basename "$project" .yaml)
     $IDI timeline "$project" --format json -o "out/timelines/$name.json"
     $IDI timeline "$project" --format ics -o "out/timelines/$name.ics"
     $IDI timeline "$project" --format table -o "out/timelines/$name.txt"
 done
-$IDI timeline corpus/samples/project-shanghai.yaml
+
+echo "== 生成文书：上海示例项目竣工交付阶段的全部文书（.docx 与 PDF） =="
+$IDI generate --stage completion --data "$PROJECT" -o out/documents/completion --pdf
+echo "== 生成文书：按业主名单每户一份保险告知书 =="
+$IDI generate owner-notice --data "$PROJECT" --rows corpus/samples/owners-shanghai.csv \
+    --name-column 户号 -o out/documents/owner-notices
+
+echo "== 检查合同：73 份示例合同、保证书、保单与告知书（合规与各类缺陷版本，DOCX 与 PDF） =="
+.venv/bin/python scripts/make_samples.py out/samples
+set +e
+$IDI check out/samples/pdf --format json > out/check/results.json
+$IDI check out/samples/pdf > out/check/results.txt
+set -e
+tail -n 1 out/check/results.txt
 
 echo
 echo "结果已写入 $(pwd)/out/："
-echo "  out/rules.json                 全部规则包概要"
-echo "  out/timelines/*.txt|json|ics   五个示例项目的合规时间表（表格、JSON、可导入日历的 ics）"
+echo "  out/documents/completion/       竣工交付阶段的全部文书（.docx 与 .pdf）"
+echo "  out/documents/owner-notices/    每户一份的保险告知书"
+echo "  out/samples/{docx,pdf}/         被检查的示例合同（manifest.yaml 列出每份的预期结论）"
+echo "  out/check/results.txt|json      逐份、逐条的检查结论、证据与条文依据"
+echo "  out/rules.json, out/timelines/  规则包概要与五个示例项目的合规时间表"
