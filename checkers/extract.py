@@ -43,7 +43,7 @@ WITH_ACROFORM = "+pypdf-acroform"
 METHOD_DOCX = "docx-lxml"
 
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-_CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 0x7F])  # keeps \t \n \r
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # keeps \t \n \r
 
 
 def extract(path: Path, password: str | None = None) -> RawDocument:
@@ -170,7 +170,7 @@ def _pdf_page_text(pdf, index: int) -> str:
 
 def _clean_lines(text: str) -> str:
     """Unify line ends to "\\n" and drop C0 control characters other than tab and newline."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL)
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _append_line(text: str, line: str) -> str:

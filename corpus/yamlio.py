@@ -9,7 +9,7 @@ import yaml
 from .errors import InputError
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when present
     """SafeLoader that refuses duplicate mapping keys (PyYAML silently keeps the last one)."""
 
 
