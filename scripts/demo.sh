@@ -27,15 +27,16 @@ $IDI generate owner-notice --data "$PROJECT" --rows corpus/samples/owners-shangh
 echo "== 检查合同：73 份示例合同、保证书、保单与告知书（合规与各类缺陷版本，DOCX 与 PDF） =="
 .venv/bin/python scripts/make_samples.py out/samples
 set +e
-$IDI check out/samples/pdf --format json > out/check/results.json
-$IDI check out/samples/pdf > out/check/results.txt
+$IDI check out/samples/pdf -o out/check/report.html -o out/check/report.xlsx > out/check/results.txt
+$IDI check out/samples/pdf --format json > out/check/results.json 2>/dev/null
 set -e
-tail -n 1 out/check/results.txt
+grep "^共 " out/check/results.txt
 
 echo
 echo "结果已写入 $(pwd)/out/："
 echo "  out/documents/completion/       竣工交付阶段的全部文书（.docx 与 .pdf）"
 echo "  out/documents/owner-notices/    每户一份的保险告知书"
 echo "  out/samples/{docx,pdf}/         被检查的示例合同（manifest.yaml 列出每份的预期结论）"
-echo "  out/check/results.txt|json      逐份、逐条的检查结论、证据与条文依据"
+echo "  out/check/report.html          检查报告（浏览器打开）：逐份、逐条的结论、证据与条文依据"
+echo "  out/check/report.xlsx|results.txt|results.json  同一结果的表格、文本与 JSON 版本"
 echo "  out/rules.json, out/timelines/  规则包概要与五个示例项目的合规时间表"
