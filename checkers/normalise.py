@@ -80,12 +80,14 @@ _WIDE = (r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3105-\u312f\u3190-\u31ff\u34
          r"\u201c\u201d\u2014\u2026\u00b7")
 _WIDE_CHAR = re.compile(f"[{_WIDE}]")
 _COLON = re.compile(r":(?!//)(?:(?<![0-9]:)|(?![0-9]))")
-_COMMA = re.compile(f"(?<=[{_WIDE}]),|,(?=[{_WIDE}])")
+_COMMA = re.compile(f",(?:(?<=[{_WIDE}],)|(?=[{_WIDE}]))")  # starts with the comma, found fast
 _QUOTE_OR_BREAK = re.compile(r'["\n]')
 # Spaces to remove: runs at line ends or between wide characters, and all but the last space of
 # other runs. Written to start with a literal space, which the regex engine finds fast.
 _REMOVABLE_SPACES = re.compile(f"(?m) (?:(?<=^ ) *|(?<=[{_WIDE}] ) *(?=[{_WIDE}])| *$|(?= ))")
 _LINE_LABEL = re.compile(f"(?m)^ *(?:{HEADING.pattern})")
+# The same after a line break: a literal first character lets the regex engine skip ahead fast.
+_NEXT_LINE_LABEL = re.compile(f"\n *(?:{HEADING.pattern})")
 _FINAL = frozenset("。；：！？!?")
 _CLOSERS = frozenset("”’）」』》】")
 _DIGITS = re.compile(r"\d+")
@@ -99,6 +101,7 @@ BARE_PAGE_NUMBER_SLACK = 20  # a bare number is a page number if at most page co
 # than tab ( ) , : ; " ~ and controls, and Chinese punctuation already in its normal form.
 _MAYBE_CHANGED = re.compile("[^\n !#-'*+\\--9<-}\u3400-\u4dbf\u4e00-\u9fff。、，：；（）！？～“”《》【】〔〕〈〉…—·〇々]")
 _FOLDS: dict[str, str] = {}  # every character met so far → its normalised form
+_MAX_REPLACE_PASSES = 24  # more distinct changed characters than this: one str.translate pass
 
 
 def fold_char(char: str) -> str:
@@ -118,34 +121,58 @@ def fold_char(char: str) -> str:
     return "".join(_SPECIAL.get(c, c) for c in folded)
 
 
-def _fold_table(text: str) -> dict[int, str]:
-    """str.translate table for the characters of `text` that normalisation changes."""
+def _fold_table(text: str) -> dict[str, str]:
+    """The characters of `text` that normalisation changes, with their normalised forms."""
     chars = set(_MAYBE_CHANGED.findall(text))
     for char in chars - _FOLDS.keys():
         _FOLDS[char] = fold_char(char)
-    return {ord(c): _FOLDS[c] for c in chars if _FOLDS[c] != c}
+    return {c: _FOLDS[c] for c in chars if _FOLDS[c] != c}
+
+
+def _translator(table: dict[str, str]):
+    """A function applying the one-to-one part of `table` to a string, like str.translate.
+
+    str.translate with a dict looks every character up; a few str.replace passes (each a fast
+    scan in C) do the same when only a few distinct characters change and no replacement is
+    itself replaced."""
+    if not table:
+        return lambda text: text
+    if len(table) > _MAX_REPLACE_PASSES or any(folded in table for folded in table.values()):
+        ordinals = {ord(c): folded for c, folded in table.items()}
+        return lambda text: text.translate(ordinals)
+    items = list(table.items())
+
+    def translate(text: str) -> str:
+        for char, folded in items:
+            if char in text:
+                text = text.replace(char, folded)
+        return text
+
+    return translate
 
 
 def fold(text: str) -> tuple[str, list[int] | None]:
     """Folded text and, unless it maps one to one, each folded character's index in `text`."""
     table = _fold_table(text)
-    irregular = [chr(code) for code, folded in table.items() if len(folded) != 1]
+    irregular = [c for c, folded in table.items() if len(folded) != 1]
     if not irregular:
-        return _in_context(text.translate(table) if table else text), None
+        return _in_context(_translator(table)(text)), None
+    translate = _translator({c: folded for c, folded in table.items() if len(folded) == 1})
     pattern = re.compile("[" + "".join(map(re.escape, irregular)) + "]")
+    offsets = _offsets(len(text))
     parts: list[str] = []
     origin: list[int] = []
     position = 0
     for match in pattern.finditer(text):
         start = match.start()
-        parts.append(text[position:start].translate(table))
-        origin.extend(range(position, start))
-        replacement = table[ord(match.group())]
+        parts.append(translate(text[position:start]))
+        origin.extend(offsets[position:start])
+        replacement = table[match.group()]
         parts.append(replacement)
         origin.extend([start] * len(replacement))
         position = match.end()
-    parts.append(text[position:].translate(table))
-    origin.extend(range(position, len(text)))
+    parts.append(translate(text[position:]))
+    origin.extend(offsets[position:len(text)])
     return _in_context("".join(parts)), origin
 
 
@@ -176,7 +203,13 @@ def _alternate_quotes():
 
 def is_wide(char: str) -> bool:
     """A Chinese (or other CJK) character or full-width/Chinese punctuation."""
-    return bool(_WIDE_CHAR.match(char))
+    wide = _IS_WIDE.get(char)
+    if wide is None:
+        wide = _IS_WIDE[char] = bool(_WIDE_CHAR.match(char))
+    return wide
+
+
+_IS_WIDE: dict[str, bool] = {}  # is_wide of every character asked about so far
 
 
 def display_width(text: str) -> int:
@@ -184,7 +217,7 @@ def display_width(text: str) -> int:
     return len(text) + (len(text.encode("utf-8")) - len(text)) // 2
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     text: str  # trimmed, spaces cleaned
     start: int  # offsets in the cleaned text
@@ -194,18 +227,37 @@ class _Line:
     dropped: bool = False
 
 
-def clean_spaces(folded: str) -> tuple[str, list[int]]:
+# Offsets 0, 1, 2 … made once: maps are built by copying slices of this list, which is much faster
+# than making new int objects for every character of every document.
+_OFFSETS: list[int] = []
+MAX_CACHED_OFFSETS = 1 << 18  # about 9 MB at most; longer documents make their own
+
+
+def _offsets(length: int) -> list[int]:
+    """A list whose entry i is i, for i < length at least."""
+    if length > len(_OFFSETS):
+        if length > MAX_CACHED_OFFSETS:
+            return list(range(length))
+        _OFFSETS.extend(range(len(_OFFSETS), min(max(length, 2 * len(_OFFSETS)), MAX_CACHED_OFFSETS)))
+    return _OFFSETS
+
+
+def clean_spaces(folded: str, offsets: list[int] | None = None) -> tuple[str, list[int]]:
     """Trim lines, drop spaces between wide characters, collapse other runs to one space.
 
     A heading label that starts a line loses its inner spaces (第 1 条 → 第1条) and keeps one space
-    after it (第一条 保险责任). Returns the cleaned text and each character's offset in `folded`.
+    after it (第一条 保险责任). Returns the cleaned text and each character's offset in `folded`
+    (or, given `offsets` for the characters of `folded`, its entry there).
     """
+    if offsets is None:
+        offsets = _offsets(len(folded))
     removals: list[tuple[int, int]] = []
     keep: set[int] = set()
-    for label in _LINE_LABEL.finditer(folded):
-        first = _run_end(folded, label.start())
-        removals.extend((i, i + 1) for i in range(first, label.end()) if folded[i] == " ")
-        keep.add(label.end())
+    for label_start, label_end in _line_labels(folded):
+        first = _run_end(folded, label_start)
+        if " " in folded[first:label_end]:
+            removals.extend((i, i + 1) for i in range(first, label_end) if folded[i] == " ")
+        keep.add(label_end)
     removals.extend(run.span() for run in _REMOVABLE_SPACES.finditer(folded))
     removals.sort()
     kept: list[int] = []
@@ -219,11 +271,23 @@ def clean_spaces(folded: str) -> tuple[str, list[int]]:
             if end < len(folded) and folded[end] != "\n":
                 start += 1
         parts.append(folded[position:start])
-        kept.extend(range(position, start))
+        kept.extend(offsets[position:start])
         position = end
     parts.append(folded[position:])
-    kept.extend(range(position, len(folded)))
+    kept.extend(offsets[position:len(folded)])
     return "".join(parts), kept
+
+
+def _line_labels(text: str) -> list[tuple[int, int]]:
+    """Spans of _LINE_LABEL's matches in `text`: the heading labels (with leading spaces) that
+    start a line."""
+    spans = []
+    first = _LINE_LABEL.match(text)
+    if first is not None:
+        spans.append(first.span())
+    for label in _NEXT_LINE_LABEL.finditer(text, first.end() if first is not None else 0):
+        spans.append((label.start() + 1, label.end()))
+    return spans
 
 
 def _run_end(text: str, start: int) -> int:
@@ -233,16 +297,28 @@ def _run_end(text: str, start: int) -> int:
     return end
 
 
-def _lines(cleaned: str, page_count: int, page_of) -> list[list[_Line]]:
-    """Non-empty lines of the cleaned document, by page."""
-    pages: list[list[_Line]] = [[] for _ in range(page_count)]
-    position = 0
+def _lines(cleaned: str, page_bounds: list[int]) -> list[list[_Line]]:
+    """Non-empty lines of the cleaned document, by page; page p starts at page_bounds[p]
+    (ascending offsets in `cleaned`, the first 0)."""
+    pages: list[list[_Line]] = [[] for _ in page_bounds]
+    page = -1
+    following = page_bounds[0] if page_bounds else len(cleaned) + 1  # where page + 1 starts
+    last = len(page_bounds) - 1
+    lines = pages[0] if page_bounds else []
+    start = 0
     for text in cleaned.split("\n"):
-        end = position + len(text)
-        if text:
-            page = page_of(position)
-            pages[page].append(_Line(text, position, end, page, display_width(text)))
-        position = end + 1
+        if not text:
+            start += 1
+            continue
+        if start >= following:
+            while page < last and page_bounds[page + 1] <= start:
+                page += 1
+            following = page_bounds[page + 1] if page < last else len(cleaned) + 1
+            lines = pages[page]
+        length = len(text)
+        end = start + length
+        lines.append(_Line(text, start, end, page, length + (len(text.encode("utf-8")) - length) // 2))
+        start = end + 1
     return pages
 
 
@@ -311,13 +387,6 @@ def _ends_paragraph(line: str, full: bool) -> bool:
     return last in _FINAL and not (full and last == "：")
 
 
-def _separator(previous: _Line, line: _Line, typical: float, keep_breaks: bool) -> str:
-    full = previous.width >= SHORT_LINE * typical
-    if keep_breaks or not full or _ends_paragraph(previous.text, full) or starts_segment(line.text):
-        return "\n"
-    return "" if is_wide(previous.text[-1]) or is_wide(line.text[0]) else " "
-
-
 def normalise(doc: RawDocument) -> NormalText:
     """Normalised text of the whole document with its map back to the extracted text."""
     texts = [page.text for page in doc.pages]
@@ -328,10 +397,9 @@ def normalise(doc: RawDocument) -> NormalText:
         page_starts.append(position)
         position += len(text) + 1
     folded, index = fold(raw)
-    cleaned, to_raw = clean_spaces(folded)
-    if index is not None:
-        to_raw = [index[i] for i in to_raw]
-    pages = _lines(cleaned, len(texts), lambda offset: bisect.bisect_right(page_starts, to_raw[offset]) - 1)
+    cleaned, to_raw = clean_spaces(folded, index)
+    # to_raw never decreases, so the first cleaned character of each page is found by bisection.
+    pages = _lines(cleaned, [bisect.bisect_left(to_raw, start) for start in page_starts])
     _drop_running_lines(pages)
     lines = [line for page in pages for line in page if not line.dropped]
     text, origin = _join(lines, to_raw, _typical_width(lines), keep_breaks=doc.format == "docx")
@@ -342,14 +410,36 @@ def normalise(doc: RawDocument) -> NormalText:
 def _join(lines: list[_Line], to_raw: list[int], typical: float, keep_breaks: bool) -> tuple[str, list[int]]:
     parts: list[str] = []
     origin: list[int] = []
+    # origin is built from stretches of to_raw: a separator maps to the line break it replaces,
+    # so a line, a kept or replaced break and the next line are one stretch if nothing lies
+    # between them; a join without separator skips the break.
+    stretch = 0
     previous = None
+    short = SHORT_LINE * typical
     for line in lines:
         if previous is not None:
-            separator = _separator(previous, line, typical, keep_breaks)
+            if keep_breaks:
+                separator = "\n"
+            else:  # a paragraph ends at a short line, a final mark or before a heading or row
+                full = previous.width >= short
+                if not full or _ends_paragraph(previous.text, full) or starts_segment(line.text):
+                    separator = "\n"
+                elif is_wide(previous.text[-1]) or is_wide(line.text[0]):
+                    separator = ""
+                else:
+                    separator = " "
             if separator:
                 parts.append(separator)
-                origin.append(to_raw[previous.end])  # the line break it replaces
+                if line.start != previous.end + 1:
+                    origin.extend(to_raw[stretch:previous.end + 1])
+                    stretch = line.start
+            else:
+                origin.extend(to_raw[stretch:previous.end])
+                stretch = line.start
+        else:
+            stretch = line.start
         parts.append(line.text)
-        origin.extend(to_raw[line.start:line.end])
         previous = line
+    if previous is not None:
+        origin.extend(to_raw[stretch:previous.end])
     return "".join(parts), origin
