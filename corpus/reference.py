@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .schema import DOC_KINDS, MILESTONES, Pack
+from .schema import COVERAGE_START_SCOPE, DOC_KINDS, MILESTONES, ClauseRequirement, EntityRequirement, Pack
 
 LEVELS = {"mandatory": "必须", "recommended": "建议"}
 TIERS = {"basic": "基本险", "additional": "附加险"}
@@ -75,8 +75,38 @@ def _documents(pack: Pack) -> Section:
 
 def _clauses(pack: Pack) -> Section:
     rows = [(f"{pack.id}/{c.id}", c.description, "、".join(DOC_KINDS[k] for k in c.applies_to),
-             LEVELS[c.level], c.cite) for c in pack.clauses]
-    return Section("条款要求", ("规则", "要求", "适用文件", "级别", "依据"), rows)
+             LEVELS[c.level], _how_checked(pack, c), c.cite) for c in pack.clauses]
+    return Section("条款要求", ("规则", "要求", "适用文件", "级别", "检查要点", "依据"), rows)
+
+
+_ENTITY_KINDS = {"organisation": "单位名称", "insurer": "持牌保险公司", "phone": "电话", "period": "期限",
+                 "date": "日期", "percent": "比例", "money": "金额", "text": "内容"}
+
+
+def _how_checked(pack: Pack, clause: ClauseRequirement) -> str:
+    """What `idi check` looks for, in one line: words, values, refusals, condition."""
+    parts = ["同一条款内须出现：" + "＋".join("/".join(group[:3]) for group in clause.phrases)]
+    if clause.entities:
+        parts.append("须填写：" + "、".join(_entity_text(pack, e) for e in clause.entities))
+    if clause.negations:
+        parts.append("否定说法：" + "、".join(clause.negations[:4]))
+    if clause.applies_if:
+        parts.append("仅当出现：" + "、".join(clause.applies_if))
+    return "；".join(parts)
+
+
+def _entity_text(pack: Pack, entity: EntityRequirement) -> str:
+    bound = ""
+    if entity.at_least:
+        amount = pack.parameter(entity.at_least).amount
+        text = amount.describe() if amount else ""
+        bound = f"，{text if text.startswith(('不低于', '不少于', '至少')) else '至少' + text}" if text else ""
+    elif entity.scope == COVERAGE_START_SCOPE:
+        bound = f"，等于{pack.coverage.start.offset.describe()}"
+    elif entity.scope:
+        period = next(s.period for s in pack.coverage.scopes if s.id == entity.scope)
+        bound = f"，不短于{period.describe()}" if period.value is not None else ""
+    return f"{entity.role}（{_ENTITY_KINDS[entity.kind]}{bound}）"
 
 
 def _gaps(pack: Pack) -> Section:
