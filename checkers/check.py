@@ -22,6 +22,7 @@ from .normalise import normalise
 from .requirements import Analysed, Context, evaluate
 from .segment import segment
 
+OCR_MODES = ("auto", "always", "never")
 KIND_TITLES = {
     "sales-contract": "商品房买卖（预售/出售）合同", "quality-warranty": "住宅质量保证书",
     "construction-contract": "施工合同", "design-contract": "设计合同", "supply-contract": "设备材料供应合同",
@@ -63,6 +64,7 @@ class CheckOptions:
     project: dict[str, Any] | None = None
     rules: list[UserRules] = field(default_factory=list)
     password: str | None = None
+    ocr: str = "auto"  # OCR_MODES: pages without a usable text layer (auto), every page, or none
 
 
 def load_user_rules(path: Path) -> UserRules:

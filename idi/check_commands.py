@@ -19,7 +19,7 @@ from rich.table import Table
 from checkers.batch import (DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, BatchItem, BatchRunner, BatchSettings,
                             BatchStats, InputOrder)
 from checkers.cache import ResultCache, default_cache_dir
-from checkers.check import CheckOptions, KIND_TITLES, load_project_data, load_user_rules
+from checkers.check import OCR_MODES, CheckOptions, KIND_TITLES, load_project_data, load_user_rules
 from checkers.findings import DocumentResult
 from checkers.reports import ReportError, ReportWriter, open_report
 from checkers.reports.jsonl import JsonReport
@@ -43,6 +43,8 @@ STATUS_LABELS = {"pass": "[green]通过[/green]", "fail": "[red]不合格[/red]"
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="附加规则文件（规则包的 clauses 格式），可多次指定。")
 @click.option("--password", help="加密 PDF 的打开密码（对没有密码的文件无影响）。")
+@click.option("--ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
+              help="文字识别：auto 只识别没有可用文本层的页（扫描件），always 识别每一页，never 不识别。")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="标准输出的格式。")
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -58,7 +60,7 @@ STATUS_LABELS = {"pass": "[green]通过[/green]", "fail": "[red]不合格[/red]"
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="缓存目录（默认 $XDG_CACHE_HOME/idi 或 ~/.cache/idi）。")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条，表格输出只显示汇总。")
-def check(paths, jurisdiction, kind, project, rule_files, password, fmt, outputs, jobs, timeout, max_memory,
+def check(paths, jurisdiction, kind, project, rule_files, password, ocr, fmt, outputs, jobs, timeout, max_memory,
           max_pages, no_cache, cache_dir, quiet) -> None:
     """检查 PATHS（PDF、DOCX、TXT 文件，文件夹，或加引号的通配符如 "送审/**/*.pdf"）是否载明规定的条款。
 
@@ -68,7 +70,7 @@ def check(paths, jurisdiction, kind, project, rule_files, password, fmt, outputs
 
     退出码：0 全部通过；1 有不合格或无法读取的文件；2 用法错误。
     """
-    options = _check_options(jurisdiction, kind, project, rule_files, password)
+    options = _check_options(jurisdiction, kind, project, rule_files, password, ocr)
     files = expand_paths(paths)
     cache = None if no_cache else ResultCache.open(cache_dir or default_cache_dir(), options, max_pages)
     settings = BatchSettings(jobs=jobs or 0, timeout=timeout, max_memory_mb=max_memory, max_pages=max_pages,
@@ -81,13 +83,13 @@ def check(paths, jurisdiction, kind, project, rule_files, password, fmt, outputs
     sys.exit(1 if stats.statuses["fail"] or stats.statuses["error"] else 0)
 
 
-def _check_options(jurisdiction, kind, project, rule_files, password) -> CheckOptions:
+def _check_options(jurisdiction, kind, project, rule_files, password, ocr) -> CheckOptions:
     if jurisdiction:
         resolve_pack(jurisdiction)  # an unknown pack is a usage error, not a per-file one
     return CheckOptions(
         jurisdiction=jurisdiction, kind=kind,
         project=load_project_data(project) if project else None,
-        rules=[load_user_rules(path) for path in rule_files], password=password)
+        rules=[load_user_rules(path) for path in rule_files], password=password, ocr=ocr)
 
 
 def _reports(outputs: Iterable[Path]) -> list[ReportWriter]:

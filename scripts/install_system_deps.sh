@@ -6,6 +6,8 @@
 #                             小标宋、黑体 … onto.
 #   fonts-liberation          Liberation Serif, metric-compatible with Times New Roman (Latin text).
 #   fontconfig                fc-list / fc-match, and the FONTCONFIG_FILE mechanism.
+#   chromium                  only with IDI_WITH_BROWSER=1 (scripts/test.sh): the real browser of the
+#                             web app's end-to-end tests and of the HTML report test.
 # Idempotent: installs only what is missing (nothing at all, not even apt-get update, when all is
 # present). apt-get update runs before any install, as CI images ship without package lists.
 # Quiet: only a line saying what is installed, and apt's errors.
@@ -27,6 +29,9 @@ if command -v dpkg-query >/dev/null 2>&1; then
     for package in fonts-noto-cjk fonts-liberation fontconfig; do
         installed "$package" || missing+=("$package")
     done
+    if [ "${IDI_WITH_BROWSER:-0}" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
+        missing+=(chromium)
+    fi
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
