@@ -19,6 +19,8 @@ import copy
 import csv
 import io
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,7 +30,7 @@ from typing import Any, Callable, Iterable, Optional, Union
 from corpus.errors import IdiError, InputError
 
 from .engine import TemplateProblem
-from .render import Generator, PackLike, RenderResult, get_type, write_atomically
+from .render import Generator, PackLike, RenderResult, get_type, render, write_atomically
 from .rules import RuleViolation
 from .schemas import Owner, _inner_model, titles_along
 from .types import DocumentType
@@ -171,6 +173,22 @@ def pdf_converter() -> Callable[..., list[Path]]:
 
 
 PDF_MISSING = "PDF 转换功能（docgen.pdf）不可用；请输出 .docx，或安装后重试"
+
+
+def render_pdf(type_id: str, data: dict, pack: PackLike, out_path: Path, *, draft: bool = False,
+               template=None, base_dir: Optional[Path] = None, source: str = "数据",
+               pdfa: bool = False) -> RenderResult:
+    """Render one document as PDF: the .docx in a private folder, converted by LibreOffice."""
+    convert = pdf_converter()
+    with tempfile.TemporaryDirectory(prefix="idi-") as folder:
+        docx = Path(folder) / f"{Path(out_path).stem}.docx"
+        result = render(type_id, data, pack, docx, draft=draft, template=template, base_dir=base_dir,
+                        source=source)
+        pdfs = convert([docx], Path(folder), pdfa=pdfa)
+        Path(out_path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(pdfs[0]), out_path)
+    result.path = Path(out_path)
+    return result
 
 
 # ---------------------------------------------------------------------------------------------

@@ -99,8 +99,9 @@ _USAGE_MESSAGES = (
 # Library commands: each library's shell module registers its commands here, one line each.
 from .check_commands import check  # noqa: E402
 from .docgen_commands import docs, generate, templates  # noqa: E402
+from .web.server import serve  # noqa: E402
 
-for _command in (check, docs, generate, templates):
+for _command in (check, docs, generate, templates, serve):
     cli.add_command(_command)
 
 

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-import tempfile
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -151,7 +149,8 @@ def _generate_one(type_id, data_path, jurisdiction, output, draft, force, templa
     if pdfa and suffix != ".pdf":
         raise click.UsageError("--pdfa 用于 PDF 输出：请写 -o 文件名.pdf。")
     if suffix == ".pdf":
-        result = _generate_pdf(type_id, data, pack, output, draft, template, base_dir, source, pdfa)
+        result = docgen.render_pdf(type_id, data, pack, output, draft=draft, template=template, base_dir=base_dir,
+                                   source=source, pdfa=pdfa)
     elif suffix == ".docx":
         result = docgen.render(type_id, data, pack, output, draft=draft, template=template, force=force,
                                base_dir=base_dir, source=source)
@@ -197,20 +196,6 @@ def _document_data(type_id: str, data_path: str, jurisdiction: str | None):
         return data, jurisdiction, base_dir, source
     record = _record(data, base_dir, source, jurisdiction)
     return record.data_for(type_id), record.pack, base_dir, source
-
-
-def _generate_pdf(type_id, data, pack, output: Path, draft, template, base_dir, source, pdfa=False):
-    import docgen
-    from docgen.bulk import pdf_converter
-    convert = pdf_converter()
-    with tempfile.TemporaryDirectory(prefix="idi-") as folder:
-        docx = Path(folder) / f"{output.stem}.docx"
-        result = docgen.render(type_id, data, pack, docx, draft=draft, template=template,
-                               base_dir=base_dir, source=source)
-        pdfs = convert([docx], Path(folder), pdfa=pdfa)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(pdfs[0]), output)
-    return result
 
 
 def _generate_packet(stage: str, data_path: str, jurisdiction: str | None, output: Path, *, draft: bool,
