@@ -6,7 +6,8 @@ A key is the SHA-256 of:
   corpus's own files (code and data: a changed rule, registry or extractor invalidates everything
   without anyone remembering to bump a number), the versions of the libraries that read the files,
   and the options that change a verdict (jurisdiction, kind, project file contents, user rules
-  contents, PDF password, page limit).
+  contents, PDF password, page limit, OCR mode). The OCR engine's and image libraries' versions
+  are among the libraries: a new model can read a scan differently.
 
 One JSON file per key under `<cache dir>/results/<2 hex>/<key>.json`, written atomically
 (temporary file + rename), so parallel runs never see half an entry. The document's path is not
@@ -32,17 +33,18 @@ from corpus.packs import all_packs
 from .check import CheckOptions
 from .findings import DocumentResult, Evidence, Finding
 
-CACHE_FORMAT = 1  # bump when the stored entry's shape changes
+CACHE_FORMAT = 2  # bump when the stored entry's shape changes
 MAX_HASHED_BYTES = 256 * 2**20  # larger files are refused by extraction anyway: not worth hashing
 PATH_TOKEN = "\x00path\x00"
 _BLOCK = 2**20
-_LIBRARIES = ("idi", "pypdfium2", "pypdf", "lxml", "jieba", "rapidfuzz", "pydantic")
+_LIBRARIES = ("idi", "pypdfium2", "pypdf", "lxml", "jieba", "rapidfuzz", "pydantic",
+              "rapidocr", "onnxruntime", "opencv-python-headless", "numpy", "Pillow")
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 _SOURCE_DIRS = ("checkers", "corpus")
 _SOURCE_SUFFIXES = (".py", ".yaml", ".txt")
 # Files that do not change verdicts: running and reporting, and sample projects (a project file is
 # part of the key through its contents when it is used).
-_NOT_CHECKER = ("checkers/batch.py", "checkers/cache.py", "checkers/reports/", "corpus/samples/")
+_NOT_CHECKER = ("checkers/batch.py", "checkers/ray_runner.py", "checkers/cache.py", "checkers/reports/", "corpus/samples/")
 
 
 def default_cache_dir() -> Path:
@@ -114,13 +116,14 @@ def context_digest(options: CheckOptions, max_pages: int | None = None) -> str:
         "format": CACHE_FORMAT,
         "checker": checker_digest(),
         "packs": {pack.id: pack.version for pack in all_packs()},
-        "libraries": _library_versions(),
+        "libraries": library_versions(),
         "jurisdiction": options.jurisdiction,
         "kind": options.kind,
         "project": options.project,
         "rules": [rules.model_dump(mode="json") for rules in options.rules],
         "password": hashlib.sha256(options.password.encode()).hexdigest() if options.password else None,
         "max_pages": max_pages,
+        "ocr": options.ocr,
     }
     text = json.dumps(material, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -148,7 +151,7 @@ def _source_files() -> list[Path]:
 
 
 @lru_cache(maxsize=1)
-def _library_versions() -> dict[str, str]:
+def library_versions() -> dict[str, str]:
     versions = {}
     for name in _LIBRARIES:
         try:

@@ -1,6 +1,7 @@
 """Checking one document end to end: extract → normalise → segment → classify → evaluate."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,14 +16,13 @@ from corpus.validation import format_validation_error
 from corpus.yamlio import load_yaml_file
 
 from .classify import classify_kind, classify_pack
-from .extract import extract
+from .extract import METHOD_OCR, OCR_MODES, extract, needs_ocr  # noqa: F401 - OCR_MODES for the shells
 from .findings import DocumentResult
-from .model import RawDocument
+from .model import Page, RawDocument
 from .normalise import normalise
 from .requirements import Analysed, Context, evaluate
 from .segment import segment
 
-OCR_MODES = ("auto", "always", "never")
 KIND_TITLES = {
     "sales-contract": "商品房买卖（预售/出售）合同", "quality-warranty": "住宅质量保证书",
     "construction-contract": "施工合同", "design-contract": "设计合同", "supply-contract": "设备材料供应合同",
@@ -82,12 +82,17 @@ def load_project_data(path: Path) -> dict[str, Any]:
     return data
 
 
-def check_file(path: Path, options: CheckOptions | None = None) -> DocumentResult:
-    """Check one file; a file that cannot be read yields a result with `error` set, never an exception."""
+def check_file(path: Path, options: CheckOptions | None = None, *,
+               ocr_pages: Mapping[int, Page] | None = None) -> DocumentResult:
+    """Check one file; a file that cannot be read yields a result with `error` set, never an exception.
+
+    `ocr_pages` (page number → Page from `checkers.ocr.ocr_page`) are pages recognised elsewhere,
+    e.g. in parallel; the result is the same as when `extract` recognises them itself.
+    """
     options = options or CheckOptions()
     result = DocumentResult(path=Path(path))
     try:
-        raw = extract(Path(path), password=options.password)
+        raw = extract(Path(path), password=options.password, ocr=options.ocr, ocr_pages=ocr_pages)
     except IdiError as exc:
         result.error = str(exc)
         return result
@@ -106,9 +111,12 @@ def check_raw(raw: RawDocument, options: CheckOptions | None = None) -> Document
 
 def _evaluate(raw: RawDocument, options: CheckOptions, result: DocumentResult) -> None:
     if not any(page.text.strip() for page in raw.pages):
-        raise InputError(f"{raw.path}：没有可读取的文本层（可能是扫描件，需要 OCR）")
+        raise InputError(_no_text_message(raw, options))
+    recognised = {page.number: page for page in raw.pages if page.recognised}
+    if recognised:
+        result.notes.append(_ocr_note(list(recognised.values())))
     text = normalise(raw)
-    doc = Analysed(text, segment(text))
+    doc = Analysed(text, segment(text), recognised)
     kind = options.kind or classify_kind(text.text)
     if kind is None:
         raise InputError(f"{raw.path}：无法判断文书类型，请用 --kind 指定（{'、'.join(DOC_KINDS)}）")
@@ -124,6 +132,32 @@ def _evaluate(raw: RawDocument, options: CheckOptions, result: DocumentResult) -
                             for req in rules.clauses if kind in req.applies_to]
     if not result.findings:
         result.notes.append(f"{pack.id} 对{KIND_TITLES[kind]}没有条款要求")
+
+
+def _no_text_message(raw: RawDocument, options: CheckOptions) -> str:
+    if raw.ocr_pages:
+        return f"{raw.path}：没有可读取的文本层，OCR 也未识别出文字（可能是空白页，或图像过于模糊）"
+    if needs_ocr(raw) and options.ocr == "never":
+        return f"{raw.path}：没有可读取的文本层（可能是扫描件，需要 OCR；当前指定了 --ocr never）"
+    return f"{raw.path}：没有可读取的文本层（可能是扫描件，需要 OCR）"
+
+
+def _ocr_note(pages: list[Page]) -> str:
+    """第1-6页为扫描图像，已用 OCR 识别文字（rapidocr，行平均置信度 0.98）"""
+    scores = [line.confidence for page in pages for line in page.ocr or ()]
+    mean = f"，行平均置信度 {sum(scores) / len(scores):.2f}" if scores else ""
+    return f"第{page_ranges([p.number for p in pages])}页为扫描图像，已用 OCR 识别文字（{METHOD_OCR}{mean}）"
+
+
+def page_ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] → "1-3、5"."""
+    runs: list[list[int]] = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return "、".join(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
 def _pack_for(options: CheckOptions, text: str, path: Path, result: DocumentResult) -> Pack:

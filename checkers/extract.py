@@ -1,14 +1,19 @@
-"""Stage 1: read a PDF, DOCX or TXT file into pages of text.
+"""Stage 1: read a PDF, DOCX, TXT or scanned image file into pages of text.
 
-`extract(path, password=None) -> RawDocument`. The file's content decides how it is read (a PDF
-named .docx is read as a PDF); the extension only has to be one we support. Every failure raises
-`ExtractionError` with a Chinese message naming the file. Input files are only ever opened for
-reading.
+`extract(path, password=None, *, ocr="auto", ocr_pages=None) -> RawDocument`. The file's content
+decides how it is read (a PDF named .docx is read as a PDF); the extension only has to be one we
+support. Every failure raises `ExtractionError` with a Chinese message naming the file. Input files
+are only ever opened for reading.
 
-- PDF: the text layer with pypdfium2, page by page. Filled AcroForm fields are read with pypdf
-  (their values are not part of the page text) into `RawDocument.fields` and appended as
-  `名称：值` lines to the page that shows them. A PDF without any text is not an error: its
-  `method` ends in `:no-text-layer` (see `needs_ocr`).
+- PDF: the text layer with pypdfium2, page by page. Pages without a usable text layer (no text, or
+  garbage from fonts without a Unicode map; `ocr="always"`: every page; `"never"`: none) are
+  recognised by OCR (`checkers.ocr`), or taken from `ocr_pages` when the caller recognised them
+  already; the method then ends in `+rapidocr` and those pages carry their OCR lines. Filled
+  AcroForm fields are read with pypdf (their values are not part of the page text) into
+  `RawDocument.fields` and appended as `名称：值` lines to the page that shows them. A PDF without
+  any text layer keeps `:no-text-layer` in its method (see `needs_ocr`).
+- Images (PNG, JPEG, TIFF, multi-page TIFF): a scan; every page is recognised by OCR (format
+  "image", method "rapidocr"), unless `ocr="never"`.
 - DOCX: the XML is read directly (lxml, entities and DTDs refused, zip bombs refused) — see
   `_DocxReader` for paragraphs, tables, text boxes, numbering labels, headers and footers.
 - TXT: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030; form feeds split pages.
@@ -19,7 +24,8 @@ import codecs
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from dataclasses import replace
+from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
@@ -27,7 +33,9 @@ from lxml import etree
 
 from checkers.model import ExtractionError, Page, RawDocument
 
-SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", *IMAGE_SUFFIXES)
+OCR_MODES = ("auto", "always", "never")
 MAX_FILE_BYTES = 200 * 1024 * 1024
 # DOCX (zip) limits, checked against the zip directory before anything is decompressed.
 MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -41,29 +49,68 @@ METHOD_PDF = "pypdfium2"
 NO_TEXT_LAYER = ":no-text-layer"
 WITH_ACROFORM = "+pypdf-acroform"
 METHOD_DOCX = "docx-lxml"
+METHOD_OCR = "rapidocr"  # pages recognised from their image: "+rapidocr" after a PDF's method
+METHOD_IMAGE = "image"
 
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # keeps \t \n \r
 
 
-def extract(path: Path, password: str | None = None) -> RawDocument:
-    """Read `path` into pages of text; raise ExtractionError (Chinese message) on any failure."""
+class Source(NamedTuple):
+    kind: str  # "pdf" | "docx" | "image" | "txt": what the content is (not what the name says)
+    data: bytes
+
+
+def read_source(path: Path) -> Source:
+    """Read `path` and decide by its content how to read it; ExtractionError (Chinese) if it cannot be."""
     path = Path(path)
     data = _read_bytes(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise _error(path, f"不支持的文件类型“{suffix or '（无扩展名）'}”，支持 PDF、DOCX 和 TXT")
+        raise _error(path, f"不支持的文件类型“{suffix or '（无扩展名）'}”，支持 PDF、DOCX、TXT 和扫描图片（PNG、JPEG、TIFF）")
     if _is_pdf(data):
-        return _extract_pdf(path, data, password)
+        return Source("pdf", data)
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        return _extract_docx(path, data)
+        return Source("docx", data)
     if data.startswith(_OLE_MAGIC):
         raise _error(path, "是旧版 Word（.doc）文件或加密的 Office 文件，无法读取；请另存为不加密的 .docx 或 PDF")
+    if suffix in IMAGE_SUFFIXES:
+        if is_image(data):
+            return Source("image", data)
+        raise _error(path, f"文件扩展名为 {suffix}，但内容不是 PNG、JPEG 或 TIFF 图片（{_looks_like(data)}）")
     if suffix == ".pdf":
         raise _error(path, f"文件扩展名为 .pdf，但内容不是 PDF（{_looks_like(data)}）")
     if suffix == ".docx":
         raise _error(path, f"文件扩展名为 .docx，但内容不是 DOCX（ZIP）文件（{_looks_like(data)}）")
-    return _extract_txt(path, data)
+    return Source("txt", data)
+
+
+def is_image(data: bytes) -> bool:
+    """PNG, JPEG or TIFF by their signatures."""
+    return data.startswith(_IMAGE_MAGIC)
+
+
+def extract(path: Path, password: str | None = None, *, ocr: str = "auto",
+            ocr_pages: Mapping[int, Page] | None = None) -> RawDocument:
+    """Read `path` into pages of text; raise ExtractionError (Chinese message) on any failure.
+
+    `ocr` (auto | always | never) says which pages of a PDF or image are recognised by OCR (see
+    `checkers.ocr.pages_to_ocr`); pages already recognised elsewhere can be passed in `ocr_pages`
+    (page number → Page) and are used as they are.
+    """
+    path = Path(path)
+    if ocr not in OCR_MODES:
+        raise ValueError(f"OCR 模式应为 {'、'.join(OCR_MODES)} 之一，而不是“{ocr}”")
+    source = read_source(path)
+    recognised = dict(ocr_pages or {})
+    if source.kind == "pdf":
+        return _extract_pdf(path, source.data, password, ocr, recognised)
+    if source.kind == "docx":
+        return _extract_docx(path, source.data)
+    if source.kind == "image":
+        return _extract_image(path, source.data, ocr, recognised)
+    return _extract_txt(path, source.data)
 
 
 def needs_ocr(doc: RawDocument) -> bool:
@@ -110,29 +157,100 @@ def _looks_like(data: bytes) -> str:
 # --- PDF ------------------------------------------------------------------------------------
 
 
-def _extract_pdf(path: Path, data: bytes, password: str | None) -> RawDocument:
-    if b"%%EOF" not in data[-PDF_EOF_WINDOW:]:
-        raise _error(path, "PDF 文件不完整（缺少文件结尾标记 %%EOF，可能下载或复制时被截断）")
-    pdf, used_password = _open_pdf(path, data, password)
+def _extract_pdf(path: Path, data: bytes, password: str | None, ocr: str = "never",
+                 recognised: dict[int, Page] | None = None) -> RawDocument:
+    pdf, used_password = _open_pdf_checked(path, data, password)
     try:
-        texts = [_pdf_page_text(pdf, index) for index in range(len(pdf))]
-        has_form = pdf.get_formtype() != 0  # FORMTYPE_NONE
+        try:
+            texts = [_pdf_page_text(pdf, index) for index in range(len(pdf))]
+            has_form = pdf.get_formtype() != 0  # FORMTYPE_NONE
+            targets = _ocr_targets(pdf, texts, ocr)
+        except Exception as exc:  # pdfium raises plain errors on damaged page trees
+            raise _error(path, f"PDF 文件已损坏，无法读取页面内容（{exc}）") from None
+        if not texts:
+            raise _error(path, "PDF 没有任何页面")
+        pages = _recognise_pages(path, pdf, texts, targets, recognised or {})
+    finally:
+        pdf.close()
+    method = METHOD_PDF if any(t.strip() for t in texts) else METHOD_PDF + NO_TEXT_LAYER
+    method += f"+{METHOD_OCR}" if targets else ""
+    fields: dict[str, str] = {}
+    if has_form:
+        placed = _acroform_fields(path, data, used_password, len(pages))
+        for item in placed:
+            fields[item.name] = item.value
+            page = pages[item.page]
+            pages[item.page] = replace(page, text=_append_line(page.text, f"{item.label}：{item.value}"))
+        method += WITH_ACROFORM if placed else ""
+    return RawDocument(path, "pdf", pages, fields, method)
+
+
+def _ocr_targets(pdf, texts: list[str], mode: str) -> list[int]:
+    """0-based indexes of the pages to recognise in `mode` (see checkers.ocr.pages_to_ocr)."""
+    from checkers.ocr import page_needs_ocr
+
+    if mode == "never":
+        return []
+    return [i for i, text in enumerate(texts) if mode == "always" or page_needs_ocr(pdf, i, text)]
+
+
+def _recognise_pages(path: Path, pdf, texts: list[str], targets: list[int],
+                     recognised: dict[int, Page]) -> list[Page]:
+    pages = [Page(number, text) for number, text in enumerate(texts, start=1)]
+    for index in targets:
+        given = recognised.get(index + 1)
+        if given is None:
+            from checkers.ocr import recognise_pdf_page
+
+            given = recognise_pdf_page(path, pdf, index)
+        pages[index] = _as_page(path, given, index + 1)
+    return pages
+
+
+def _as_page(path: Path, page: Page, number: int) -> Page:
+    if not isinstance(page, Page) or page.number != number:
+        raise ValueError(f"{path}：ocr_pages 中第 {number} 页的内容不是该页的 Page")
+    return page
+
+
+def pdf_page_texts(path: Path, data: bytes, password: str | None) -> list[str]:
+    """The text layer of each page (what `extract` reads before any OCR)."""
+    pdf, _ = _open_pdf_checked(path, data, password)
+    try:
+        return [_pdf_page_text(pdf, index) for index in range(len(pdf))]
     except Exception as exc:  # pdfium raises plain errors on damaged page trees
         raise _error(path, f"PDF 文件已损坏，无法读取页面内容（{exc}）") from None
     finally:
         pdf.close()
-    if not texts:
-        raise _error(path, "PDF 没有任何页面")
-    method = METHOD_PDF if any(t.strip() for t in texts) else METHOD_PDF + NO_TEXT_LAYER
-    fields: dict[str, str] = {}
-    if has_form:
-        placed = _acroform_fields(path, data, used_password, len(texts))
-        for item in placed:
-            fields[item.name] = item.value
-            texts[item.page] = _append_line(texts[item.page], f"{item.label}：{item.value}")
-        method += WITH_ACROFORM if placed else ""
-    pages = [Page(number, text) for number, text in enumerate(texts, start=1)]
-    return RawDocument(path, "pdf", pages, fields, method)
+
+
+def open_pdf_data(path: Path, data: bytes, password: str | None):
+    """A pypdfium2 document for the PDF `data` of `path` (checked as `extract` checks it)."""
+    return _open_pdf_checked(path, data, password)[0]
+
+
+def _open_pdf_checked(path: Path, data: bytes, password: str | None):
+    if b"%%EOF" not in data[-PDF_EOF_WINDOW:]:
+        raise _error(path, "PDF 文件不完整（缺少文件结尾标记 %%EOF，可能下载或复制时被截断）")
+    return _open_pdf(path, data, password)
+
+
+# --- images (scans) -------------------------------------------------------------------------
+
+
+def _extract_image(path: Path, data: bytes, ocr: str, recognised: dict[int, Page]) -> RawDocument:
+    """A scanned page or a multi-page TIFF: every page is recognised unless OCR is off."""
+    from checkers.ocr import image_page_count, load_image_page, recognise
+
+    count = image_page_count(path, data)
+    if ocr == "never":
+        return RawDocument(path, "image", [Page(n, "") for n in range(1, count + 1)], {},
+                           METHOD_IMAGE + NO_TEXT_LAYER)
+    pages = []
+    for number in range(1, count + 1):
+        page = recognised.get(number) or recognise(number, load_image_page(path, data, number))
+        pages.append(_as_page(path, page, number))
+    return RawDocument(path, "image", pages, {}, METHOD_OCR)
 
 
 def _open_pdf(path: Path, data: bytes, password: str | None):

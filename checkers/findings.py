@@ -12,6 +12,15 @@ class Evidence:
     page: int | None
     clause: str
     text: str  # quoted from the document as extracted (before normalisation)
+    # Set when the quoted text was recognised from a scanned page (OCR): the lowest confidence of
+    # the recognised lines it rests on (0..1), and where those lines are on the page, as fractions
+    # of its width and height (x0, y0, x1, y1; origin top left).
+    ocr_confidence: float | None = None
+    box: tuple[float, float, float, float] | None = None
+
+    def __post_init__(self) -> None:
+        if self.box is not None and not isinstance(self.box, tuple):  # from JSON: a list
+            object.__setattr__(self, "box", tuple(self.box))
 
 
 @dataclass

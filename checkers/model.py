@@ -17,9 +17,29 @@ class ExtractionError(InputError):
 
 
 @dataclass(frozen=True)
+class OcrLine:
+    """One line of a page recognised by OCR: where its text is in `Page.text` and on the page."""
+
+    start: int  # offsets of the line's text in Page.text, [start, end)
+    end: int
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions of the page (origin top left)
+    confidence: float  # the recogniser's score, 0..1 (the lowest of the line's pieces)
+
+
+@dataclass(frozen=True)
 class Page:
     number: int  # 1-based, as a reader counts pages
     text: str  # the page's text as extracted, lines separated by "\n"
+    # Set when the text was recognised from the page's image (OCR), not read from a text layer.
+    ocr: tuple[OcrLine, ...] | None = None
+
+    @property
+    def recognised(self) -> bool:
+        return self.ocr is not None
+
+    def ocr_lines(self, start: int, end: int) -> list[OcrLine]:
+        """The recognised lines overlapping [start, end) of this page's text."""
+        return [line for line in self.ocr or () if line.start < end and line.end > start]
 
 
 @dataclass
@@ -30,7 +50,12 @@ class RawDocument:
     # Filled PDF form fields (AcroForm) by field name; their values are also
     # appended to the text of the page that shows them, so clauses can find them.
     fields: dict[str, str] = field(default_factory=dict)
-    method: str = ""  # which extractor produced the text, e.g. "pypdfium2", "python-docx"
+    method: str = ""  # which extractor produced the text, e.g. "pypdfium2", "docx-lxml", "rapidocr"
+
+    @property
+    def ocr_pages(self) -> list[int]:
+        """Numbers of the pages whose text was recognised by OCR."""
+        return [page.number for page in self.pages if page.recognised]
 
 
 @dataclass

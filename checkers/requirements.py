@@ -25,7 +25,7 @@ from .entities import Value
 from .findings import Evidence, Finding
 from .matching import (SENTENCE, Hit, exact_hits, exempt, fragment_bounds, fuzzy_hits, negated,
                        phrase_pattern, specific_negation)
-from .model import Clause, NormalText
+from .model import Clause, NormalText, Page
 from .segment import STRUCTURAL, heading_at
 
 WINDOW_RUN = 4  # consecutive segments a window may span (key-value table rows, split items)
@@ -33,6 +33,15 @@ WINDOW_MAX = 3000  # characters; beyond this a "clause" is a chapter and co-occu
 VALUE_REACH = 24  # characters between a cue and the value it introduces
 QUOTE_MAX = 240  # characters of evidence quoted
 CANDIDATES_TRIED = 4  # complete windows whose values are checked before settling on the best
+# OCR: a finding that would pass on recognised text whose lowest line confidence (of the lines
+# holding its matched words and values) is below this is a warn for a person to confirm. Not a
+# per-city number; chosen from the recogniser's scores on the scanned sample set
+# (scripts/make_scans.py, scripts/bench_ocr.py): recognised lines average 0.99, and the lowest basis
+# of the 93 findings on 24 scans was 0.91 (passes: 0.93), so 0.8 leaves a margin below every
+# correctly read pass and still catches lines the recogniser itself doubts (smudged, half under a
+# seal). A confident misreading (a phone's dash read as 一 scored 0.95) is beyond any threshold:
+# see checkers.ocr.fix_confusions.
+LOW_OCR_CONFIDENCE = 0.8
 # Words that say nothing about whose phone a number is.
 _GENERIC_LABEL = re.compile(r"（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|第[一二三四五六七八九十百\d]+条|"
                             r"联系|服务|咨询|热线|客服|24小时|全国统一|统一|号码|方式|电话|手机|座机|如下|分别|"
@@ -58,6 +67,7 @@ class Analysed:
 
     text: NormalText
     clauses: list[Clause]
+    ocr: dict[int, Page] = field(default_factory=dict)  # pages recognised by OCR, by page number
 
     @functools.cached_property
     def starts(self) -> list[int]:
@@ -102,11 +112,41 @@ class Analysed:
 
     def evidence(self, start: int, end: int) -> Evidence:
         start, end = max(start, 0), min(end, len(self.text.text))
+        confidence, box = self._recognition(start, end)
         if end - start > QUOTE_MAX:
             end = start + QUOTE_MAX
         clause = self.clause_at(start)
         return Evidence(self.text.page_at(start), clause.reference if clause else "",
-                        self.text.original(start, end).strip())
+                        self.text.original(start, end).strip(), confidence, box)
+
+    def recognition_confidence(self, spans: list[tuple[int, int]]) -> float | None:
+        """The lowest OCR confidence of the lines under normalised spans; None if none was recognised."""
+        scores = [self._recognition(start, end)[0] for start, end in spans]
+        scores = [score for score in scores if score is not None]
+        return min(scores) if scores else None
+
+    def _recognition(self, start: int, end: int) -> tuple[float | None, tuple[float, ...] | None]:
+        """For text recognised by OCR: the lowest confidence of the lines under normalised
+        [start, end) and their bounding box on the first such page; (None, None) otherwise."""
+        if not self.ocr or start >= end:
+            return None, None
+        text = self.text
+        raw_start, raw_end = text.origin[start], text.origin[end - 1] + 1
+        first = bisect.bisect_right(text.page_starts, raw_start) - 1
+        last = bisect.bisect_right(text.page_starts, raw_end - 1) - 1
+        confidences, box = [], None
+        for slot in range(max(first, 0), max(last, 0) + 1):
+            page = self.ocr.get(text.page_numbers[slot])
+            if page is None:
+                continue
+            offset = text.page_starts[slot]
+            lines = page.ocr_lines(raw_start - offset, raw_end - offset)
+            confidences += [line.confidence for line in lines]
+            if lines and box is None:
+                corners = [line.box for line in lines]
+                box = (min(b[0] for b in corners), min(b[1] for b in corners),
+                       max(b[2] for b in corners), max(b[3] for b in corners))
+        return (min(confidences), box) if confidences else (None, None)
 
 
 def _structural(label: str) -> bool:
@@ -135,6 +175,7 @@ class Candidate:
     hits: list[Hit | None]  # best hit per phrase group inside the window, None if absent
     problems: list[Problem] = field(default_factory=list)
     found: list[str] = field(default_factory=list)  # "role：value" for the message
+    values: list[tuple[int, int]] = field(default_factory=list)  # where the found values are
 
     @property
     def complete(self) -> bool:
@@ -269,14 +310,39 @@ def _judge(finding: Finding, requirement: ClauseRequirement, doc: Analysed, cand
     if defects:
         status = "fail" if requirement.level == "mandatory" else "warn"
         return _verdict(finding, status, f"“{requirement.title}”条款不完整：{'；'.join(defects)}。", evidence)
+    basis = doc.recognition_confidence(_matched_spans(candidate))
     if doubts:
         return _verdict(finding, "warn", f"疑似载明“{requirement.title}”{found}，请人工核对：{'；'.join(doubts)}。",
-                        evidence)
-    return _verdict(finding, "pass", f"已载明“{requirement.title}”{found}。", evidence)
+                        evidence, basis)
+    return _verdict(finding, "pass", f"已载明“{requirement.title}”{found}。", evidence, basis)
 
 
-def _verdict(finding: Finding, status: str, message: str, evidence: list[Evidence]) -> Finding:
+def _matched_spans(candidate: Candidate) -> list[tuple[int, int]]:
+    """What a verdict rests on: the matched words of each phrase group, the values and the problems."""
+    spans = [(hit.start, hit.end) for hit in candidate.hits if hit is not None] + candidate.values
+    return spans + [(p.start, p.end) for p in candidate.problems if p.start is not None and p.end is not None]
+
+
+def _verdict(finding: Finding, status: str, message: str, evidence: list[Evidence],
+             basis: float | None = None) -> Finding:
     finding.status, finding.message, finding.evidence = status, message, evidence
+    return _recognised_caveat(finding, basis)
+
+
+def _recognised_caveat(finding: Finding, basis: float | None = None) -> Finding:
+    """A finding resting on text recognised from a scan says so, with the recognition confidence of
+    what it rests on (`basis`: the matched words and values; else its evidence's lines); a pass on
+    doubtful recognition becomes a warn for a person to confirm."""
+    scores = [e.ocr_confidence for e in finding.evidence if e.ocr_confidence is not None]
+    if basis is None and not scores:
+        return finding
+    confidence = basis if basis is not None else min(scores)
+    note = f"（依据识别自扫描件的文字，识别置信度 {confidence:.2f}）"
+    if finding.status == "pass" and confidence < LOW_OCR_CONFIDENCE:
+        finding.status = "warn"
+        note = (f"（依据识别自扫描件的文字，识别置信度 {confidence:.2f}，低于 {LOW_OCR_CONFIDENCE:.2f}，"
+                "请人工核对原件）")
+    finding.message += note
     return finding
 
 
@@ -294,6 +360,7 @@ def _check_entities(requirement: ClauseRequirement, pack: Source, doc: Analysed,
             continue
         if value is not None:
             candidate.found.append(f"{entity.role}：{value.text}")
+            candidate.values.append((value.start, value.end))
             mismatch = _project_mismatch(entity, value, context)
             if mismatch:
                 candidate.problems.append(Problem(mismatch, value.start, value.end))
