@@ -14,12 +14,21 @@ however many files there are; the caller consumes results as they arrive.
   `if __name__ == "__main__":` guard.
 - Time limit: a file still running after `timeout` seconds gets status error and its worker is
   killed; a fresh worker is started for the next file.
+- OCR threads: each worker gets its share of the cores for onnxruntime (`share_ocr_threads`;
+  IDI_OCR_THREADS overrides): one thread each when the workers fill the cores, all of them when
+  one worker checks one scan (a 20-page scan then takes 44 s instead of 71 s). More threads than
+  cores make onnxruntime's thread pools crawl.
 - A worker that dies (segfault, killed by the system, MemoryError) costs only its current file,
   which gets status error with the reason. A Python exception other than the checker's own
   IdiError is an internal error for that file. None of these is cached.
 - Cache: with `settings.cache`, the parent hashes each file first; a hit is yielded without any
   worker (workers are started only when a file needs checking), a fresh verdict or reading error
   is stored.
+
+What does not depend on where files are checked — the run loop, cache look-ups and stores, the
+totals, the page limit, the per-file check with its internal-error handling, the error results for
+time-outs and crashes — is in `Runner` and `check_one`, shared with the Ray executor
+(`checkers.ray_runner.RayBatchRunner`).
 """
 from __future__ import annotations
 
@@ -40,13 +49,14 @@ from .check import CheckOptions, check_file, check_raw
 from .findings import DocumentResult
 from .model import Page, RawDocument
 
-DEFAULT_TIMEOUT = 120.0  # seconds per file
-DEFAULT_MAX_MEMORY_MB = 1536  # address space per worker
+DEFAULT_TIMEOUT = 300.0  # seconds per file: a 20-page scan needs about a minute of OCR
+DEFAULT_MAX_MEMORY_MB = 3072  # address space per worker: OCR's engine maps about 1.6 GB
 STARTUP_TIMEOUT = 120.0  # seconds for a worker to import and warm up
 MEMORY_HEADROOM_MB = 100  # at least this much above a fresh worker's address space
 STOP_GRACE = 5.0  # seconds a worker gets to exit before it is killed
 MB = 2**20
 _WARM_UP_ON_IMPORT = "IDI_BATCH_WARM_UP_ON_IMPORT"
+OCR_THREADS_ENV = "IDI_OCR_THREADS"  # checkers.ocr.THREADS_ENV (not imported here: it loads numpy)
 
 Checker = Callable[[Path, CheckOptions], DocumentResult]
 
@@ -98,6 +108,7 @@ class BatchStats:
     cache_write_failures: int = 0
     timeouts: int = 0
     crashes: int = 0
+    page_tasks: int = 0  # scanned pages recognised as tasks of their own (the Ray executor)
     workers_started: int = 0
     peak_rss_mb: float = 0.0  # the largest peak resident set size of any worker
     cpu_seconds: float = 0.0  # processor time the workers spent on files
@@ -131,22 +142,44 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-# --- the worker process ---------------------------------------------------------------------------
+# --- checking one file (in any executor's worker) ------------------------------------------------
 
 
 @dataclass
-class _Reply:
-    index: int
+class Outcome:
+    """What checking one file produced, as a worker sends it back."""
+
     result: DocumentResult
     internal: bool  # an internal error: never cached
     seconds: float
     cpu_seconds: float
     peak_rss_mb: float
-    fatal: bool = False  # the worker exits after this reply (its state may be damaged)
+    fatal: bool = False  # the worker should exit after this reply (its state may be damaged)
+
+
+def check_one(checker: Checker, path: Path, options: CheckOptions, settings: BatchSettings,
+              **check_arguments) -> Outcome:
+    """Check one file with `checker`: the page limit first; a MemoryError or any exception other
+    than the checker's own reading errors becomes an internal error for this file, never an exception."""
+    start, cpu_start = time.perf_counter(), time.process_time()
+    internal = fatal = False
+    try:
+        result = (_page_limit_error(path, options, settings.max_pages)
+                  or checker(path, options, **check_arguments))
+    except MemoryError:
+        result, internal, fatal = error_result(path, memory_message(settings.max_memory_mb)), True, True
+    except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the batch
+        result, internal = error_result(path, f"检查时发生内部错误（{type(exc).__name__}: {exc}），请报告此问题"), True
+    return Outcome(result, internal, time.perf_counter() - start, time.process_time() - cpu_start,
+                   peak_rss_mb(), fatal)
+
+
+# --- the worker process ---------------------------------------------------------------------------
 
 
 def _worker_main(conn: Connection, options: CheckOptions, settings: BatchSettings, checker: Checker) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    share_ocr_threads(settings.workers)
     try:
         _limit_memory(settings.max_memory_mb)
         warm_up(options)
@@ -161,10 +194,17 @@ def _worker_main(conn: Connection, options: CheckOptions, settings: BatchSetting
             return
         if task is None:
             return
-        reply = _check_one(checker, task[0], task[1], options, settings)
-        conn.send(("done", reply))
-        if reply.fatal:
+        outcome = check_one(checker, task[1], options, settings)
+        conn.send(("done", (task[0], outcome)))
+        if outcome.fatal:
             return
+
+
+def share_ocr_threads(workers: int) -> None:
+    """onnxruntime threads for this process: the cores divided among `workers` (at least one), unless
+    IDI_OCR_THREADS says otherwise. The last digit of a recognition confidence can change with the
+    thread count; verdicts did not on the scanned sample set."""
+    os.environ.setdefault(OCR_THREADS_ENV, str(max(available_cores() // max(workers, 1), 1)))
 
 
 def _limit_memory(max_memory_mb: int) -> None:
@@ -206,20 +246,6 @@ def warm_up(options: CheckOptions) -> None:
         check_raw(raw, options)
 
 
-def _check_one(checker: Checker, index: int, path: Path, options: CheckOptions,
-               settings: BatchSettings) -> _Reply:
-    start, cpu_start = time.perf_counter(), time.process_time()
-    internal = fatal = False
-    try:
-        result = _page_limit_error(path, options, settings.max_pages) or checker(path, options)
-    except MemoryError:
-        result, internal, fatal = _error_result(path, memory_message(settings.max_memory_mb)), True, True
-    except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the batch
-        result, internal = _error_result(path, f"检查时发生内部错误（{type(exc).__name__}: {exc}），请报告此问题"), True
-    return _Reply(index, result, internal, time.perf_counter() - start, time.process_time() - cpu_start,
-                  peak_rss_mb(), fatal)
-
-
 def _page_limit_error(path: Path, options: CheckOptions, max_pages: int) -> DocumentResult | None:
     """An error result for a PDF with more than `max_pages` pages (0: no limit), counted cheaply."""
     if max_pages <= 0:
@@ -241,15 +267,21 @@ def _page_limit_error(path: Path, options: CheckOptions, max_pages: int) -> Docu
         pdf.close()
     if pages <= max_pages:
         return None
-    return _error_result(path, f"PDF 共 {pages} 页，超过页数上限 {max_pages} 页（--max-pages），未检查")
+    return error_result(path, f"PDF 共 {pages} 页，超过页数上限 {max_pages} 页（--max-pages），未检查")
 
 
-def _error_result(path: Path, problem: str) -> DocumentResult:
+def error_result(path: Path, problem: str) -> DocumentResult:
+    """A result with status error: the reason, after the file's name."""
     return DocumentResult(path=Path(path), error=f"{path}：{problem}")
 
 
 def memory_message(max_memory_mb: int) -> str:
     return f"内存不足：检查此文件所需内存超过每个检查进程的上限 {max_memory_mb} MB（--max-memory）"
+
+
+def timeout_message(timeout: float) -> str:
+    return (f"检查超时：超过每个文件 {timeout:g} 秒的时间上限（--timeout），已终止；"
+            "文件可能过大或结构异常")
 
 
 def peak_rss_mb() -> float:
@@ -260,39 +292,28 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-# --- the parent -----------------------------------------------------------------------------------
+# --- the parent: what every executor shares -------------------------------------------------------
 
 
 @dataclass
-class _Task:
+class Task:
     index: int
     path: Path
     key: str | None  # cache key, when cached
 
 
-@dataclass
-class _Worker:
-    process: multiprocessing.process.BaseProcess
-    conn: Connection
-    ready: bool = False
-    task: _Task | None = None
-    deadline: float = 0.0
-    retiring: bool = False
+class Runner:
+    """The executor-independent half of a batch: the run loop (bounded in-flight work, cache hits
+    yielded at once, results in completion order), cache look-ups and stores, the totals and the
+    error results for time-outs and crashes. An executor supplies `_has_room`, `_submit`, `_busy`,
+    `_collect` (wait for the next completions; never longer than the nearest deadline) and `_stop`."""
 
-    @property
-    def idle(self) -> bool:
-        return self.ready and self.task is None and not self.retiring
-
-
-class BatchRunner:
     def __init__(self, options: CheckOptions, settings: BatchSettings | None = None,
                  checker: Checker = check_file) -> None:
         self.options = options
         self.settings = settings or BatchSettings()
         self.checker = checker  # a module-level function: workers import it by name
         self.stats = BatchStats()
-        self._workers: list[_Worker] = []
-        self._context = None  # made when the first worker is needed: a run of cache hits needs none
 
     def run(self, paths: Iterable[Path]) -> Iterator[BatchItem]:
         """Check every path; yield items as they complete. Workers are stopped however this ends."""
@@ -310,21 +331,32 @@ class BatchRunner:
                     if hit is not None:
                         yield from self._counted([BatchItem(task[0], hit, cached=True)])
                     else:
-                        self._assign(_Task(task[0], Path(task[1]), key))
-                if exhausted and not any(w.task for w in self._workers):
+                        self._submit(Task(task[0], Path(task[1]), key))
+                if exhausted and not self._busy():
                     break
                 yield from self._counted(self._collect())
         finally:
-            self._stop_all()
+            self._stop()
             self.stats.finished = time.monotonic()
 
-    # dispatching
+    # the executor's part
 
     def _has_room(self) -> bool:
-        return any(w.idle for w in self._workers) or self._live_workers() < self.settings.workers
+        raise NotImplementedError
 
-    def _live_workers(self) -> int:
-        return sum(not w.retiring for w in self._workers)
+    def _submit(self, task: Task) -> None:
+        raise NotImplementedError
+
+    def _busy(self) -> bool:
+        raise NotImplementedError
+
+    def _collect(self) -> list[BatchItem]:
+        raise NotImplementedError
+
+    def _stop(self) -> None:
+        raise NotImplementedError
+
+    # shared
 
     def _lookup(self, path: Path) -> tuple[DocumentResult | None, str | None]:
         """The cached result (or None) and the cache key (None without a cache or a hashable file)."""
@@ -332,7 +364,70 @@ class BatchRunner:
         key = cache.key(path) if cache else None
         return (cache.get(key, path) if key else None), key
 
-    def _assign(self, task: _Task) -> None:
+    def _done(self, task: Task, outcome: Outcome) -> BatchItem:
+        """A file checked: counted, and stored in the cache unless it is an internal error."""
+        self.stats.peak_rss_mb = max(self.stats.peak_rss_mb, outcome.peak_rss_mb)
+        self.stats.cpu_seconds += outcome.cpu_seconds
+        if task.key and not outcome.internal and self.settings.cache:
+            self.stats.cache_write_failures += not self.settings.cache.put(task.key, outcome.result)
+        return BatchItem(task.index, outcome.result, seconds=outcome.seconds)
+
+    def _crashed(self, task: Task, reason: str) -> BatchItem:
+        """A file whose worker died (never cached)."""
+        self.stats.crashes += 1
+        return BatchItem(task.index, error_result(task.path, reason))
+
+    def _timed_out(self, task: Task) -> BatchItem:
+        """A file past the time limit (never cached)."""
+        self.stats.timeouts += 1
+        return BatchItem(task.index, error_result(task.path, timeout_message(self.settings.timeout)),
+                         seconds=self.settings.timeout)
+
+    def _counted(self, items: list[BatchItem]) -> Iterator[BatchItem]:
+        for item in items:
+            self.stats.statuses[item.result.status] += 1
+            self.stats.cached += item.cached
+            yield item
+
+
+# --- the local process pool -----------------------------------------------------------------------
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    ready: bool = False
+    task: Task | None = None
+    deadline: float = 0.0
+    retiring: bool = False
+
+    @property
+    def idle(self) -> bool:
+        return self.ready and self.task is None and not self.retiring
+
+
+class BatchRunner(Runner):
+    """Files checked in worker processes on this machine (see the module's description)."""
+
+    def __init__(self, options: CheckOptions, settings: BatchSettings | None = None,
+                 checker: Checker = check_file) -> None:
+        super().__init__(options, settings, checker)
+        self._workers: list[_Worker] = []
+        self._context = None  # made when the first worker is needed: a run of cache hits needs none
+
+    # dispatching
+
+    def _has_room(self) -> bool:
+        return any(w.idle for w in self._workers) or self._live_workers() < self.settings.workers
+
+    def _busy(self) -> bool:
+        return any(w.task for w in self._workers)
+
+    def _live_workers(self) -> int:
+        return sum(not w.retiring for w in self._workers)
+
+    def _submit(self, task: Task) -> None:
         while True:
             worker = next((w for w in self._workers if w.idle), None) or self._start_worker()
             try:
@@ -372,7 +467,7 @@ class BatchRunner:
             elif worker.process.sentinel in signalled:
                 items += self._died(worker)
             elif time.monotonic() >= worker.deadline:
-                items += self._timed_out(worker)
+                items += self._expired(worker)
         return items
 
     def _receive(self, worker: _Worker) -> list[BatchItem]:
@@ -388,18 +483,14 @@ class BatchRunner:
             worker.deadline = time.monotonic() + (self.settings.timeout if worker.task else STARTUP_TIMEOUT)
             self.stats.peak_rss_mb = max(self.stats.peak_rss_mb, payload)
             return []
-        return [self._finished(worker, payload)]
+        return [self._finished(worker, payload[1])]
 
-    def _finished(self, worker: _Worker, reply: _Reply) -> BatchItem:
+    def _finished(self, worker: _Worker, outcome: Outcome) -> BatchItem:
         task, worker.task = worker.task, None
-        self.stats.peak_rss_mb = max(self.stats.peak_rss_mb, reply.peak_rss_mb)
-        self.stats.cpu_seconds += reply.cpu_seconds
-        if reply.fatal:
+        if outcome.fatal:
             worker.retiring = True
             worker.deadline = time.monotonic() + STOP_GRACE
-        if task.key and not reply.internal and self.settings.cache:
-            self.stats.cache_write_failures += not self.settings.cache.put(task.key, reply.result)
-        return BatchItem(reply.index, reply.result, seconds=reply.seconds)
+        return self._done(task, outcome)
 
     def _died(self, worker: _Worker) -> list[BatchItem]:
         task = worker.task
@@ -410,26 +501,16 @@ class BatchRunner:
             raise WorkerStartError(f"检查进程启动时{_exit_reason(code)}")
         if task is None:
             return []  # a retiring worker that exited, or one that died idle
-        self.stats.crashes += 1
-        return [BatchItem(task.index, _error_result(task.path, f"检查进程{_exit_reason(code)}，此文件未能检查完成"))]
+        return [self._crashed(task, f"检查进程{_exit_reason(code)}，此文件未能检查完成")]
 
-    def _timed_out(self, worker: _Worker) -> list[BatchItem]:
+    def _expired(self, worker: _Worker) -> list[BatchItem]:
         task = worker.task
         self._discard(worker)
         if not worker.ready and not worker.retiring:
             raise WorkerStartError(f"检查进程启动超时（超过 {STARTUP_TIMEOUT:.0f} 秒）")
         if task is None:
             return []
-        self.stats.timeouts += 1
-        message = (f"检查超时：超过每个文件 {self.settings.timeout:g} 秒的时间上限（--timeout），已终止；"
-                   "文件可能过大或结构异常")
-        return [BatchItem(task.index, _error_result(task.path, message), seconds=self.settings.timeout)]
-
-    def _counted(self, items: list[BatchItem]) -> Iterator[BatchItem]:
-        for item in items:
-            self.stats.statuses[item.result.status] += 1
-            self.stats.cached += item.cached
-            yield item
+        return [self._timed_out(task)]
 
     # stopping
 
@@ -440,7 +521,7 @@ class BatchRunner:
         worker.conn.close()
         self._workers.remove(worker)
 
-    def _stop_all(self) -> None:
+    def _stop(self) -> None:
         for worker in self._workers:
             try:
                 worker.conn.send(None)
