@@ -9,17 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CONTRACT
+
 from checkers.batch import BatchItem, BatchRunner, BatchSettings, InputOrder, WorkerStartError
 from checkers.cache import ResultCache, file_digest, result_from_json
 from checkers.check import CheckOptions, check_file
 from checkers.findings import DocumentResult
 
-CONTRACT = """上海市商品房预售合同
-第十八条 住宅工程质量潜在缺陷保险
-保险期限起算日之前负责维修的单位为上海申浦建筑工程有限公司，联系电话：021-64581230。
-建设单位监督电话：021-64587700。
-保险期限内的保险公司为中国太平洋财产保险股份有限公司，联系电话：95500。
-"""
 
 
 # Checkers that misbehave on cue; module-level so that worker processes can import them by name.
@@ -41,18 +37,6 @@ def misbehaving_check(path: Path, options: CheckOptions) -> DocumentResult:
     elif name.startswith("bug"):
         raise ValueError("测试用的缺陷")
     return check_file(path, options)
-
-
-@pytest.fixture
-def folder(tmp_path):
-    def make(*names: str, text: str = CONTRACT) -> list[Path]:
-        paths = []
-        for name in names:
-            path = tmp_path / name
-            path.write_text(text, encoding="utf-8")
-            paths.append(path)
-        return paths
-    return make
 
 
 def run(paths, settings: BatchSettings | None = None, options: CheckOptions | None = None, checker=check_file):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import HAS_SOFFICE, ROOT, _load_script
+from conftest import CONTRACT, HAS_SOFFICE, ROOT, _load_script
 
 try:
     import ray
@@ -31,12 +31,6 @@ from checkers.findings import DocumentResult
 from checkers.ray_runner import RayBatchRunner
 from idi.check_commands import expand_paths
 
-CONTRACT = """上海市商品房预售合同
-第十八条 住宅工程质量潜在缺陷保险
-保险期限起算日之前负责维修的单位为上海申浦建筑工程有限公司，联系电话：021-64581230。
-建设单位监督电话：021-64587700。
-保险期限内的保险公司为中国太平洋财产保险股份有限公司，联系电话：95500。
-"""
 
 needs_pdf = pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) is not installed: no PDF samples")
 
@@ -72,18 +66,6 @@ def ray_runtime():
     print(f"Ray 启动用时 {time.monotonic() - started:.1f} 秒", file=sys.stderr)
     yield context
     ray.shutdown()
-
-
-@pytest.fixture
-def folder(tmp_path):
-    def make(*names: str, text: str = CONTRACT) -> list[Path]:
-        paths = []
-        for name in names:
-            path = tmp_path / name
-            path.write_text(text, encoding="utf-8")
-            paths.append(path)
-        return paths
-    return make
 
 
 def results(runner, paths) -> tuple[dict[int, dict], object]:
