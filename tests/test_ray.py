@@ -224,7 +224,8 @@ def test_without_streaming_as_through_ray_client_limits_and_crashes_still_hold(r
     monkeypatch.setattr(checkers.ray_runner, "PLAIN_START_ALLOWANCE", 1.0)  # time runs from submission
     paths = folder("hang.txt", "always.txt", "ok.txt")
     paths[1].write_text(CONTRACT + "always", encoding="utf-8")
-    found, stats = on_ray(paths, BatchSettings(jobs=2, timeout=12), checker=misbehaving_check, retries=1,
+    # 30 s: two fresh Ray workers (one per attempt) must start within it on a loaded 2-core machine
+    found, stats = on_ray(paths, BatchSettings(jobs=2, timeout=30), checker=misbehaving_check, retries=1,
                           streaming=False)
     found = by_name(paths, found)
     assert "检查超时" in found["hang.txt"]["error"] and "已重试 1 次" in found["always.txt"]["error"]
