@@ -3,14 +3,8 @@ import json
 
 import pytest
 
+from conftest import CONTRACT
 from test_cli import idi
-
-CONTRACT = """上海市商品房预售合同
-第十八条 住宅工程质量潜在缺陷保险
-保险期限起算日之前负责维修的单位为上海申浦建筑工程有限公司，联系电话：021-64581230。
-建设单位监督电话：021-64587700。
-保险期限内的保险公司为中国太平洋财产保险股份有限公司，联系电话：95500。
-"""
 
 
 @pytest.fixture
